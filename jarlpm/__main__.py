@@ -1,0 +1,5 @@
+import sys
+
+from jarlpm.cli import main
+
+sys.exit(main())

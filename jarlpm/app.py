@@ -1,0 +1,74 @@
+"""create_app(settings) -> Quart: extensions, blueprints, error handlers and the lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+
+from quart import Quart
+from quart_schema import Info, QuartSchema
+
+from jarlpm import __version__
+from jarlpm.config import ConfigError, Settings
+from jarlpm.db import EXTENSION_KEY as DATABASE_KEY
+from jarlpm.db import Database
+from jarlpm.db.migrate import current_revision, ensure_at_head
+from jarlpm.db.startup import prepare_database
+from jarlpm.errors import register_error_handlers
+from jarlpm.http import access_log
+from jarlpm.system.routes import blueprint as system_blueprint
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "jarlpm.settings"
+
+
+def _settings_from_env() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        # One line naming the variable, not a traceback (Hypercorn imports us directly).
+        raise SystemExit(f"jarlpm: configuration error: {error}") from None
+
+
+def create_app(settings: Settings | None = None) -> Quart:
+    settings = settings or _settings_from_env()
+    app = Quart("jarlpm")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.extensions[SETTINGS_KEY] = settings
+    QuartSchema(
+        app,
+        info=Info(title="JarlPM API", version=__version__),
+        openapi_path="/openapi.json",
+        swagger_ui_path="/docs",
+        redoc_ui_path=None,
+        convert_casing=False,
+    )
+    register_error_handlers(app)
+    access_log.install(app)
+    app.register_blueprint(system_blueprint, url_prefix="/api")
+    _install_lifecycle(app, settings)
+    return app
+
+
+def _install_lifecycle(app: Quart, settings: Settings) -> None:
+    @app.before_serving
+    async def open_database() -> None:
+        # A no-op for a plain DATABASE_URL; `jarlpm serve` has already done it for the embedded default.
+        url = await asyncio.to_thread(prepare_database, settings)
+        database = Database(dataclasses.replace(settings, database_url=url))
+        await database.open()
+        try:
+            async with database.connection() as conn:
+                ensure_at_head(await current_revision(conn))
+        except BaseException:
+            await database.close()
+            raise
+        app.extensions[DATABASE_KEY] = database
+
+    @app.after_serving
+    async def close_database() -> None:
+        database = app.extensions.pop(DATABASE_KEY, None)
+        if database is not None:
+            await database.close()

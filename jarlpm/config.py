@@ -1,0 +1,211 @@
+"""Settings: one frozen dataclass read from the environment and validated once.
+
+Every invalid value raises ConfigError with one line naming the variable, the value and what is
+accepted; the CLI prints that line and exits instead of starting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+
+from jarlpm.db.urls import connect_target
+
+ENVIRONMENTS = ("production", "development", "test")
+ENCRYPTION_KEY_FILE = "encryption.key"
+DEFAULT_PUBLIC_APP_URL = "http://127.0.0.1:3000"
+
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot start with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str | None = field(default=None, repr=False)
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 30.0
+    db_pool_recycle: float = 1800.0
+    db_statement_cache_size: int = 100
+    db_reset_on_startup: bool = False
+    data_dir: Path = field(default_factory=lambda: default_data_dir({}))
+    encryption_key: str = field(default="", repr=False)
+    public_app_url: str = DEFAULT_PUBLIC_APP_URL
+    port: int = 8001
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def pool_max_size(self) -> int:
+        return self.db_pool_size + self.db_max_overflow
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate every setting; outside production, create the data dir's key if missing."""
+        env = os.environ if environ is None else environ
+        database_url = _optional(env, "DATABASE_URL")
+        if database_url is not None:
+            _check_database_url(database_url)
+        app_env = _choice(env, "JARLPM_ENV", ENVIRONMENTS, "development" if database_url is None else "production")
+        production = app_env == "production"
+        if production and database_url is None:
+            raise ConfigError("DATABASE_URL is not set; production needs a postgresql:// URL (the embedded server is for development)")
+        reset = _boolean(env, "DB_RESET_ON_STARTUP", False)
+        if reset and production:
+            raise ConfigError("DB_RESET_ON_STARTUP='true' is refused when JARLPM_ENV=production; accepted there: false")
+        data_dir = Path(_optional(env, "JARLPM_DATA_DIR") or default_data_dir(env)).expanduser()
+        return cls(
+            env=app_env,
+            database_url=database_url,
+            db_pool_size=_integer(env, "DB_POOL_SIZE", 5, minimum=1),
+            db_max_overflow=_integer(env, "DB_MAX_OVERFLOW", 10, minimum=0),
+            db_pool_timeout=_number(env, "DB_POOL_TIMEOUT", 30.0),
+            db_pool_recycle=_number(env, "DB_POOL_RECYCLE", 1800.0),
+            db_statement_cache_size=_integer(env, "DB_STATEMENT_CACHE_SIZE", 100, minimum=0),
+            db_reset_on_startup=reset,
+            data_dir=data_dir,
+            encryption_key=_encryption_key(env, production, data_dir),
+            public_app_url=_public_app_url(env, production),
+            port=_integer(env, "PORT", 8001, minimum=1, maximum=65535),
+        )
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "jarlpm"
+
+
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _parsed(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T], accepted: str) -> T:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    try:
+        return parse(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is invalid; accepted: {accepted}") from None
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    accepted = f"an integer >= {minimum}" if maximum is None else f"an integer from {minimum} to {maximum}"
+
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if value < minimum or (maximum is not None and value > maximum):
+            raise ValueError
+        return value
+
+    return _parsed(env, name, default, parse, accepted)
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not value > 0 or value == float("inf"):
+            raise ValueError
+        return value
+
+    return _parsed(env, name, default, parse, "a number of seconds > 0")
+
+
+def _boolean(env: Mapping[str, str], name: str, default: bool) -> bool:
+    words = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
+    def parse(raw: str) -> bool:
+        if raw.lower() not in words:
+            raise ValueError
+        return words[raw.lower()]
+
+    return _parsed(env, name, default, parse, "true or false")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    def parse(raw: str) -> str:
+        if raw.lower() not in choices:
+            raise ValueError
+        return raw.lower()
+
+    return _parsed(env, name, default, parse, ", ".join(choices))
+
+
+def _check_database_url(url: str) -> None:
+    # The URL may hold a password: name the variable, never echo the value.
+    if urlsplit(url).scheme not in ("postgres", "postgresql", "postgresql+asyncpg"):
+        raise ConfigError("DATABASE_URL is invalid; accepted: a postgresql://user:password@host:port/dbname URL")
+    try:
+        connect_target(url)
+    except ValueError as error:
+        raise ConfigError(f"DATABASE_URL has an invalid option: {error}") from None
+
+
+def _public_app_url(env: Mapping[str, str], production: bool) -> str:
+    raw = _optional(env, "PUBLIC_APP_URL")
+    if raw is None:
+        if production:
+            raise ConfigError("PUBLIC_APP_URL is not set; production needs the web client's https:// URL")
+        return DEFAULT_PUBLIC_APP_URL
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"PUBLIC_APP_URL={raw!r} is invalid; accepted: an http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+def _encryption_key(env: Mapping[str, str], production: bool, data_dir: Path) -> str:
+    raw = _optional(env, "JARLPM_ENCRYPTION_KEY")
+    if raw is None:
+        if production:
+            raise ConfigError(
+                "JARLPM_ENCRYPTION_KEY is not set; production needs a Fernet key "
+                "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+            )
+        return _development_key(data_dir)
+    if not _is_fernet_key(raw):
+        raise ConfigError("JARLPM_ENCRYPTION_KEY is invalid; accepted: a Fernet key (32 url-safe base64-encoded bytes)")
+    return raw
+
+
+def _is_fernet_key(raw: str) -> bool:
+    try:
+        Fernet(raw.encode())
+    except ValueError:
+        return False
+    return True
+
+
+def _development_key(data_dir: Path) -> str:
+    """The key kept in the data dir, created once (mode 0600) so stored secrets survive restarts."""
+    path = data_dir / ENCRYPTION_KEY_FILE
+    if path.exists():
+        key = path.read_text().strip()
+        if not _is_fernet_key(key):
+            raise ConfigError(f"{path} does not hold a Fernet key; delete it to generate a new one")
+        return key
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key().decode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return _development_key(data_dir)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

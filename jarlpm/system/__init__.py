@@ -1,0 +1,1 @@
+"""Service endpoints: identity, liveness and readiness."""
