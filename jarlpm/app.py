@@ -17,6 +17,7 @@ from jarlpm.db.migrate import current_revision, ensure_at_head
 from jarlpm.db.startup import prepare_database
 from jarlpm.errors import register_error_handlers
 from jarlpm.http import access_log
+from jarlpm.logs import configure_logging
 from jarlpm.system.routes import blueprint as system_blueprint
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ SETTINGS_KEY = "jarlpm.settings"
 
 
 def _settings_from_env() -> Settings:
+    # No settings given: this is the process entrypoint (Hypercorn's `jarlpm.app:create_app()`).
+    configure_logging()
     try:
         return Settings.from_env()
     except ConfigError as error:

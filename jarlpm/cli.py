@@ -36,6 +36,7 @@ def _hypercorn_config(host: str, port: int) -> HypercornConfig:
     config = HypercornConfig()
     config.bind = [f"{host}:{port}"]
     config.accesslog = None  # the app writes one JSON line per request itself
+    config.errorlog = logging.getLogger("hypercorn.error")  # through our JSON handler
     config.graceful_timeout = GRACEFUL_TIMEOUT_SECONDS
     return config
 

