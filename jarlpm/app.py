@@ -16,13 +16,10 @@ from jarlpm.db import Database
 from jarlpm.db.migrate import current_revision, ensure_at_head
 from jarlpm.db.startup import prepare_database
 from jarlpm.errors import register_error_handlers
-from jarlpm.http import access_log
+from jarlpm.http import SETTINGS_KEY, access_log, cors, rate_limits
 from jarlpm.logs import configure_logging
-from jarlpm.system.routes import blueprint as system_blueprint
 
 log = logging.getLogger(__name__)
-
-SETTINGS_KEY = "jarlpm.settings"
 
 
 def _settings_from_env() -> Settings:
@@ -37,7 +34,7 @@ def _settings_from_env() -> Settings:
 
 def create_app(settings: Settings | None = None) -> Quart:
     settings = settings or _settings_from_env()
-    app = Quart("jarlpm")
+    app = Quart("jarlpm", static_folder=None)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.extensions[SETTINGS_KEY] = settings
     QuartSchema(
@@ -46,13 +43,28 @@ def create_app(settings: Settings | None = None) -> Quart:
         openapi_path="/openapi.json",
         swagger_ui_path="/docs",
         redoc_ui_path=None,
+        scalar_ui_path=None,
         convert_casing=False,
     )
     register_error_handlers(app)
     access_log.install(app)
-    app.register_blueprint(system_blueprint, url_prefix="/api")
+    cors.install(app, settings.cors_origins)
+    rate_limits.install(app, enabled=settings.rate_limits_enabled)
+    _register_blueprints(app, settings)
     _install_lifecycle(app, settings)
     return app
+
+
+def _register_blueprints(app: Quart, settings: Settings) -> None:
+    from jarlpm.auth.routes import blueprint as auth
+    from jarlpm.auth.test_login import blueprint as test_login
+    from jarlpm.system.routes import blueprint as system
+
+    for blueprint in (system, auth):
+        app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))
+    if settings.test_login and not settings.is_production:
+        log.warning("JARLPM_TEST_LOGIN=true: POST /api/auth/test-login signs anyone in as the test user")
+        app.register_blueprint(test_login, url_prefix="/api" + (test_login.url_prefix or ""))
 
 
 def _install_lifecycle(app: Quart, settings: Settings) -> None:

@@ -18,6 +18,8 @@ from cryptography.fernet import Fernet
 from jarlpm.db.urls import connect_target
 
 ENVIRONMENTS = ("production", "development", "test")
+EMAIL_BACKENDS = ("smtp", "console")
+DEVELOPMENT_CORS_ORIGINS = ("http://127.0.0.1:3000", "http://localhost:3000")
 ENCRYPTION_KEY_FILE = "encryption.key"
 DEFAULT_PUBLIC_APP_URL = "http://127.0.0.1:3000"
 
@@ -42,6 +44,17 @@ class Settings:
     encryption_key: str = field(default="", repr=False)
     public_app_url: str = DEFAULT_PUBLIC_APP_URL
     port: int = 8001
+    cors_origins: tuple[str, ...] = DEVELOPMENT_CORS_ORIGINS
+    trust_proxy_headers: int = 0
+    email_backend: str = "console"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
+    test_login: bool = False
+    rate_limits_enabled: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -83,6 +96,11 @@ class Settings:
             encryption_key=_encryption_key(env, production, data_dir),
             public_app_url=_public_app_url(env, production),
             port=_integer(env, "PORT", 8001, minimum=1, maximum=65535),
+            cors_origins=_cors_origins(env, production),
+            trust_proxy_headers=_integer(env, "TRUST_PROXY_HEADERS", 0, minimum=0, maximum=10),
+            **_smtp(env, production),
+            test_login=_boolean(env, "JARLPM_TEST_LOGIN", False),
+            rate_limits_enabled=_boolean(env, "RATE_LIMITS_ENABLED", True),
         )
 
 
@@ -209,3 +227,41 @@ def _development_key(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def _origin(name: str, raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ConfigError(f"{name} has {raw!r}, which is not an origin; accepted: scheme://host[:port], no path")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _cors_origins(env: Mapping[str, str], production: bool) -> tuple[str, ...]:
+    raw = _optional(env, "CORS_ORIGINS")
+    if raw is None:
+        return () if production else DEVELOPMENT_CORS_ORIGINS
+    origins = [item.strip() for item in raw.split(",") if item.strip()]
+    if "*" in origins:
+        # Credentials with a wildcard would let any site act as the signed-in user.
+        raise ConfigError("CORS_ORIGINS='*' is refused; accepted: a comma-separated list of exact origins")
+    return tuple(_origin("CORS_ORIGINS", origin) for origin in origins)
+
+
+def _smtp(env: Mapping[str, str], production: bool) -> dict[str, object]:
+    backend = _choice(env, "EMAIL_BACKEND", EMAIL_BACKENDS, "smtp" if production else "console")
+    if backend == "console" and production:
+        raise ConfigError("EMAIL_BACKEND='console' is refused when JARLPM_ENV=production; accepted there: smtp")
+    host = _optional(env, "SMTP_HOST")
+    sender = _optional(env, "SMTP_FROM")
+    if backend == "smtp" and (host is None or sender is None):
+        missing = "SMTP_HOST" if host is None else "SMTP_FROM"
+        raise ConfigError(f"{missing} is not set; EMAIL_BACKEND=smtp needs SMTP_HOST and SMTP_FROM")
+    return {
+        "email_backend": backend,
+        "smtp_host": host,
+        "smtp_port": _integer(env, "SMTP_PORT", 587, minimum=1, maximum=65535),
+        "smtp_username": _optional(env, "SMTP_USERNAME"),
+        "smtp_password": _optional(env, "SMTP_PASSWORD"),
+        "smtp_from": sender,
+        "smtp_starttls": _boolean(env, "SMTP_STARTTLS", True),
+    }

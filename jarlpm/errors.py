@@ -23,8 +23,11 @@ class APIError(Exception):
         self.headers = dict(headers or {})
 
 
-def error_response(status: int, code: str, detail: object, headers: Mapping[str, str] | None = None) -> Response:
-    response = jsonify({"detail": detail, "code": code})
+def error_response(
+    status: int, code: str, detail: object, headers: Mapping[str, str] | None = None, **extra: object
+) -> Response:
+    """The error shape every client sees; `extra` adds the keys a contract asks for beside it."""
+    response = jsonify({"detail": detail, "code": code, **extra})
     response.status_code = status
     response.headers.update(headers or {})
     return response

@@ -129,6 +129,8 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "database_url": database_url,
             "data_dir": tmp_path / "data",
             "encryption_key": Fernet.generate_key().decode(),
+            # Tests that are about limits switch them on; the rest may sign up as often as they need.
+            "rate_limits_enabled": False,
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

@@ -14,6 +14,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgresql://jarlpm:secret@db.internal:5432/jarlpm",
     "JARLPM_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "PUBLIC_APP_URL": "https://app.jarlpm.example",
+    "SMTP_HOST": "smtp.jarlpm.example",
+    "SMTP_FROM": "JarlPM <no-reply@jarlpm.example>",
 }
 
 

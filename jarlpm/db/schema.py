@@ -10,10 +10,12 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     MetaData,
+    Integer,
     String,
     Table,
     func,
@@ -47,6 +49,30 @@ def public_id(name: str, prefix: str) -> tuple[Column, CheckConstraint]:
     return column, check
 
 
+def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    """An enumeration as a CHECK constraint named `<column>_allowed`."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+def owner(*, unique: bool = False) -> Column:
+    """The owning user; their rows go with them."""
+    return Column(
+        "user_id",
+        String(50),
+        ForeignKey("users.user_id", ondelete="CASCADE"),
+        nullable=False,
+        index=not unique,
+        unique=unique or None,
+    )
+
+
+SUBSCRIPTION_STATUSES = ("active", "inactive", "canceled", "past_due", "trial")
+TOKEN_TYPES = ("email_verification", "password_reset")
+DELIVERY_METHODOLOGIES = ("waterfall", "agile", "scrum", "kanban", "hybrid")
+DELIVERY_PLATFORMS = ("jira", "azure_devops", "none", "other")
+QUALITY_MODES = ("standard", "quality")
+
 users = Table(
     "users",
     metadata,
@@ -68,11 +94,67 @@ user_sessions = Table(
     "user_sessions",
     metadata,
     *public_id("session_id", "sess"),
-    Column("user_id", String(50), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False, index=True),
+    owner(),
     # SHA-256 of the opaque token, hex: the token itself is never stored.
     Column("token_hash", String(64), nullable=False, unique=True),
     created_at(),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
     CheckConstraint("expires_at > created_at", name="expires_after_creation"),
     CheckConstraint("token_hash ~ '^[0-9a-f]{64}$'", name="token_hash_shape"),
+)
+
+verification_tokens = Table(
+    "verification_tokens",
+    metadata,
+    *public_id("token_id", "vtok"),
+    owner(),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("token_type", String(30), nullable=False),
+    created_at(),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    one_of("token_type", TOKEN_TYPES),
+    CheckConstraint("expires_at > created_at", name="expires_after_creation"),
+    CheckConstraint("token_hash ~ '^[0-9a-f]{64}$'", name="token_hash_shape"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    *public_id("subscription_id", "sub"),
+    owner(unique=True),
+    Column("status", String(20), nullable=False, server_default=text("'inactive'")),
+    Column("stripe_subscription_id", String(255)),
+    Column("stripe_customer_id", String(255)),
+    Column("current_period_start", DateTime(timezone=True)),
+    Column("current_period_end", DateTime(timezone=True)),
+    Column("cancel_at_period_end", Boolean, nullable=False, server_default=text("false")),
+    created_at(),
+    updated_at(),
+    one_of("status", SUBSCRIPTION_STATUSES),
+)
+
+product_delivery_contexts = Table(
+    "product_delivery_contexts",
+    metadata,
+    *public_id("context_id", "ctx"),
+    owner(unique=True),
+    Column("industry", String(500)),
+    Column("delivery_methodology", String(20)),
+    Column("sprint_cycle_length", Integer),
+    Column("sprint_start_date", Date),
+    Column("num_developers", Integer),
+    Column("num_qa", Integer),
+    Column("delivery_platform", String(20)),
+    Column("points_per_dev_per_sprint", Integer, nullable=False, server_default=text("8")),
+    Column("quality_mode", String(20), nullable=False, server_default=text("'standard'")),
+    created_at(),
+    updated_at(),
+    one_of("delivery_methodology", DELIVERY_METHODOLOGIES),
+    one_of("delivery_platform", DELIVERY_PLATFORMS),
+    one_of("quality_mode", QUALITY_MODES),
+    CheckConstraint("sprint_cycle_length BETWEEN 1 AND 365", name="sprint_cycle_length_range"),
+    CheckConstraint("num_developers >= 0", name="num_developers_range"),
+    CheckConstraint("num_qa >= 0", name="num_qa_range"),
+    CheckConstraint("points_per_dev_per_sprint BETWEEN 1 AND 50", name="points_per_dev_per_sprint_range"),
 )

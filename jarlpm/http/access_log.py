@@ -20,6 +20,15 @@ def _request_id() -> str:
     return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
+def _loggable_path() -> str:
+    """The path, with any token in it (e.g. /auth/check-token/<token>) masked: secrets stay out of logs."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if "token" in name:
+            path = path.replace(str(value), "[redacted]")
+    return path
+
+
 def install(app: Quart) -> None:
     @app.before_request
     async def start_request() -> None:
@@ -35,7 +44,7 @@ def install(app: Quart) -> None:
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": _loggable_path(),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 "request_id": request_id,

@@ -15,20 +15,11 @@ from sqlalchemy import create_engine
 from jarlpm.app import create_app
 from jarlpm.db import migrate
 from jarlpm.db.schema import metadata
-from jarlpm.db.urls import connect_target
-
-
-async def _fetch(url: str, sql: str, *args: object) -> list[dict]:
-    target = connect_target(url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
-    try:
-        return [dict(row) for row in await conn.fetch(sql, *args)]
-    finally:
-        await conn.close()
+from tests.db.helpers import fetch
 
 
 def _tables(url: str) -> set[str]:
-    rows = asyncio.run(_fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+    rows = asyncio.run(fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
     return {row["tablename"] for row in rows}
 
 
@@ -57,7 +48,7 @@ SELECT rel.relname AS table_name, con.conname AS name, pg_get_constraintdef(con.
 
 
 def _check_constraints(url: str) -> set[tuple[str, str, str]]:
-    return {tuple(row.values()) for row in asyncio.run(_fetch(url, CHECK_CONSTRAINTS))}
+    return {tuple(row.values()) for row in asyncio.run(fetch(url, CHECK_CONSTRAINTS))}
 
 
 def test_check_constraints_match_the_declared_ones(database_url, empty_database_url) -> None:
@@ -86,7 +77,7 @@ def test_offline_sql_renders_without_a_database() -> None:
 
 def test_updated_at_moves_on_update(database_url) -> None:
     rows = asyncio.run(
-        _fetch(
+        fetch(
             database_url,
             """
             WITH created AS (
@@ -100,16 +91,16 @@ def test_updated_at_moves_on_update(database_url) -> None:
     )
     assert rows
     after = asyncio.run(
-        _fetch(database_url, "UPDATE users SET name = 'B' WHERE user_id = 'user_aaaaaaaaaaaa' RETURNING updated_at")
+        fetch(database_url, "UPDATE users SET name = 'B' WHERE user_id = 'user_aaaaaaaaaaaa' RETURNING updated_at")
     )
     assert after[0]["updated_at"] > rows[0]["updated_at"]
 
 
 def test_emails_are_unique_whatever_their_case(database_url) -> None:
     insert = "INSERT INTO users (user_id, email, name) VALUES ($1, $2, 'A')"
-    asyncio.run(_fetch(database_url, insert, "user_000000000001", "Ana@X.io"))
+    asyncio.run(fetch(database_url, insert, "user_000000000001", "Ana@X.io"))
     with pytest.raises(asyncpg.UniqueViolationError):
-        asyncio.run(_fetch(database_url, insert, "user_000000000002", "ana@x.io"))
+        asyncio.run(fetch(database_url, insert, "user_000000000002", "ana@x.io"))
 
 
 async def test_startup_refuses_a_database_behind_head(make_settings, empty_database_url) -> None:
@@ -125,15 +116,15 @@ async def test_startup_does_not_migrate_a_database_url_by_itself(make_settings, 
     with pytest.raises(LifespanError):
         async with create_app(make_settings(empty_database_url)).test_app():
             pass
-    assert await _fetch(empty_database_url, "SELECT to_regclass('users') AS users") == [{"users": None}]
+    assert await fetch(empty_database_url, "SELECT to_regclass('users') AS users") == [{"users": None}]
 
 
 async def test_db_reset_on_startup_drops_data_and_migrates(make_settings, database_url) -> None:
-    await _fetch(database_url, "INSERT INTO users (user_id, email, name) VALUES ('user_000000000001', 'a@x.io', 'A')")
-    await _fetch(database_url, "CREATE TABLE leftover (id int)")
+    await fetch(database_url, "INSERT INTO users (user_id, email, name) VALUES ('user_000000000001', 'a@x.io', 'A')")
+    await fetch(database_url, "CREATE TABLE leftover (id int)")
     settings = make_settings(database_url, env="development", db_reset_on_startup=True)
     async with create_app(settings).test_app() as app:
         response = await app.test_client().get("/api/ready")
         assert response.status_code == 200
-    assert await _fetch(database_url, "SELECT count(*) AS n FROM users") == [{"n": 0}]
-    assert await _fetch(database_url, "SELECT to_regclass('leftover') AS t") == [{"t": None}]
+    assert await fetch(database_url, "SELECT count(*) AS n FROM users") == [{"n": 0}]
+    assert await fetch(database_url, "SELECT to_regclass('leftover') AS t") == [{"t": None}]

@@ -1,0 +1,195 @@
+"""/api/auth: sign-up, sign-in, sessions, email verification and password reset."""
+
+from __future__ import annotations
+
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from jarlpm import db
+from jarlpm.auth import repo
+from jarlpm.auth.emails import reset_email, verification_email
+from jarlpm.auth.models import (
+    AccountOut,
+    CheckTokenOut,
+    EmailIn,
+    LoginIn,
+    MeOut,
+    MessageOut,
+    ResetPasswordIn,
+    SignupIn,
+    TokenIn,
+)
+from jarlpm.auth.passwords import hash_password, needs_rehash, verify_password
+from jarlpm.auth.rules import EMAIL_VERIFICATION, MIN_PASSWORD_LENGTH, PASSWORD_RESET, hash_token, password_too_short
+from jarlpm.auth.service import issue_token, spend_token, start_session
+from jarlpm.errors import APIError
+from jarlpm.http import current_settings
+from jarlpm.http.auth import (
+    clear_session_cookie,
+    current_user_id,
+    login_required,
+    public,
+    send_session_cookie,
+    session_token,
+)
+from jarlpm.http.rate_limits import per_email, per_ip, per_minute
+from jarlpm.mail import send_later
+from jarlpm.subscriptions import repo as subscriptions
+
+blueprint = Blueprint("auth", __name__, url_prefix="/auth")
+
+RESET_SENT = "If the email exists, a password reset link has been sent"
+VERIFICATION_SENT = "If the email is registered and not yet verified, a verification link has been sent"
+
+
+def _check_password_length(password: str) -> None:
+    if password_too_short(password):
+        raise APIError(400, "PASSWORD_TOO_SHORT", f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+@blueprint.post("/signup")
+@public
+@per_minute(3, per_ip)
+@validate_request(SignupIn)
+@validate_response(AccountOut)
+async def signup(data: SignupIn) -> AccountOut:
+    """Create an account and sign in; a verification link is emailed."""
+    _check_password_length(data.password)
+    password_hash = await hash_password(data.password)
+    async with db.transaction() as conn:
+        user = await repo.create_user(conn, email=data.email, name=data.name.strip(), password_hash=password_hash)
+        if user is None:
+            raise APIError(400, "EMAIL_ALREADY_REGISTERED", "Email already registered")
+        await subscriptions.create_inactive(conn, user_id=user["user_id"])
+        verification = await issue_token(conn, user_id=user["user_id"], token_type=EMAIL_VERIFICATION)
+        token = await start_session(conn, user_id=user["user_id"])
+    send_later(verification_email(user["email"], user["name"], current_settings().public_app_url, verification))
+    send_session_cookie(token)
+    return AccountOut(message="Account created successfully", **_account(user))
+
+
+@blueprint.post("/login")
+@public
+@per_minute(5, per_ip, per_email)
+@validate_request(LoginIn)
+@validate_response(AccountOut)
+async def login(data: LoginIn) -> AccountOut:
+    """Sign in with email and password; other sessions of the user stay valid."""
+    async with db.connection() as conn:
+        user = await repo.get_credentials(conn, email=data.email)
+    password_hash = user["password_hash"] if user else None
+    if user is None or not await verify_password(password_hash, data.password):
+        raise APIError(401, "INVALID_CREDENTIALS", "Invalid email or password")
+    async with db.transaction() as conn:
+        if needs_rehash(password_hash):
+            await repo.set_password_hash(
+                conn, user_id=user["user_id"], password_hash=await hash_password(data.password)
+            )
+        token = await start_session(conn, user_id=user["user_id"])
+    send_session_cookie(token)
+    return AccountOut(message="Login successful", **_account(user))
+
+
+def _account(user: dict) -> dict:
+    return {"user_id": user["user_id"], "email": user["email"], "name": user["name"]}
+
+
+@blueprint.get("/me")
+@login_required
+@validate_response(MeOut)
+async def me() -> MeOut:
+    """The signed-in user."""
+    async with db.connection() as conn:
+        user = await repo.get_user(conn, user_id=current_user_id())
+    if user is None:  # the account was deleted while the request was on its way
+        raise APIError(401, "INVALID_SESSION", "Invalid session")
+    return MeOut(**user)
+
+
+@blueprint.post("/logout")
+@public
+@validate_response(MessageOut)
+async def logout() -> MessageOut:
+    """End the current session (cookie or bearer) and clear the cookie; other sessions stay."""
+    token = session_token()
+    if token:
+        async with db.connection() as conn:
+            await repo.delete_session(conn, token_hash=hash_token(token))
+    clear_session_cookie()
+    return MessageOut(message="Logged out successfully")
+
+
+@blueprint.post("/verify-email")
+@public
+@validate_request(TokenIn)
+@validate_response(MessageOut)
+async def verify_email(data: TokenIn) -> MessageOut:
+    """Confirm the email address with the emailed token (single use, 24 h)."""
+    async with db.transaction() as conn:
+        user_id = await spend_token(conn, token=data.token, token_type=EMAIL_VERIFICATION)
+        await repo.mark_email_verified(conn, user_id=user_id)
+    return MessageOut(message="Email verified successfully")
+
+
+@blueprint.post("/resend-verification")
+@public
+@per_minute(3, per_ip)
+@validate_request(EmailIn)
+@validate_response(MessageOut)
+async def resend_verification(data: EmailIn) -> MessageOut:
+    """Email a new verification link; the answer never reveals whether the email is registered."""
+    async with db.transaction() as conn:
+        user = await repo.get_credentials(conn, email=data.email)
+        if user is None or user["email_verified"]:
+            return MessageOut(message=VERIFICATION_SENT)
+        token = await issue_token(conn, user_id=user["user_id"], token_type=EMAIL_VERIFICATION)
+    send_later(verification_email(user["email"], user["name"], current_settings().public_app_url, token))
+    return MessageOut(message=VERIFICATION_SENT)
+
+
+@blueprint.post("/forgot-password")
+@public
+@per_minute(3, per_ip)
+@validate_request(EmailIn)
+@validate_response(MessageOut)
+async def forgot_password(data: EmailIn) -> MessageOut:
+    """Email a password-reset link (1 h); the answer never reveals whether the email is registered."""
+    async with db.transaction() as conn:
+        user = await repo.get_credentials(conn, email=data.email)
+        if user is None:
+            return MessageOut(message=RESET_SENT)
+        token = await issue_token(conn, user_id=user["user_id"], token_type=PASSWORD_RESET)
+    send_later(reset_email(user["email"], user["name"], current_settings().public_app_url, token))
+    return MessageOut(message=RESET_SENT)
+
+
+@blueprint.post("/reset-password")
+@public
+@validate_request(ResetPasswordIn)
+@validate_response(MessageOut)
+async def reset_password(data: ResetPasswordIn) -> MessageOut:
+    """Set a new password with the emailed token; every session of the user ends."""
+    _check_password_length(data.new_password)
+    password_hash = await hash_password(data.new_password)
+    async with db.transaction() as conn:
+        user_id = await spend_token(conn, token=data.token, token_type=PASSWORD_RESET)
+        await repo.set_password_hash(conn, user_id=user_id, password_hash=password_hash)
+        await repo.mark_email_verified(conn, user_id=user_id)  # the reset link proved the address
+        await repo.delete_user_sessions(conn, user_id=user_id)
+    return MessageOut(message="Password reset successfully. Please login with your new password.")
+
+
+@blueprint.get("/check-token/<token>")
+@public
+@validate_response(CheckTokenOut)
+async def check_token(token: str) -> CheckTokenOut:
+    """Whether an emailed token can still be used, and for what."""
+    async with db.connection() as conn:
+        found = await repo.get_token(conn, token_hash=hash_token(token))
+    if found is None:
+        return CheckTokenOut(valid=False, reason="Token not found")
+    if found["used"]:
+        return CheckTokenOut(valid=False, reason="Token already used")
+    if found["expired"]:
+        return CheckTokenOut(valid=False, reason="Token expired")
+    return CheckTokenOut(valid=True, token_type=found["token_type"], expires_at=found["expires_at"])

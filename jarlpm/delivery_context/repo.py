@@ -1,0 +1,40 @@
+"""Delivery-context rows: a connection in, plain values out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from asyncpg import Connection
+
+from jarlpm.db.ids import new_id
+from jarlpm.db.queries import queries
+
+
+async def replace_context(
+    conn: Connection,
+    *,
+    user_id: str,
+    industry: str | None,
+    delivery_methodology: str | None,
+    sprint_cycle_length: int | None,
+    sprint_start_date: date | None,
+    num_developers: int | None,
+    num_qa: int | None,
+    delivery_platform: str | None,
+    points_per_dev_per_sprint: int = 8,
+    quality_mode: str = "standard",
+) -> None:
+    await queries.delivery_context.replace_context(
+        conn,
+        context_id=new_id("ctx"),
+        user_id=user_id,
+        industry=industry,
+        delivery_methodology=delivery_methodology,
+        sprint_cycle_length=sprint_cycle_length,
+        sprint_start_date=sprint_start_date,
+        num_developers=num_developers,
+        num_qa=num_qa,
+        delivery_platform=delivery_platform,
+        points_per_dev_per_sprint=points_per_dev_per_sprint,
+        quality_mode=quality_mode,
+    )

@@ -1,0 +1,77 @@
+"""Rate limits (quart-rate-limiter), checked in a before_request hook, before authentication.
+
+Keys never need the database: the client IP (behind TRUST_PROXY_HEADERS proxies), the email in the
+body, or a hash of the session token.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from quart import Quart, Response, current_app, request
+from quart_rate_limiter import QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, RateLimiter, RateLimitExceeded, rate_limit
+
+from jarlpm.auth.rules import hash_token
+from jarlpm.errors import error_response
+from jarlpm.http.auth import session_token
+from jarlpm.http.client_ip import client_ip
+
+__all__ = ["install", "per_email", "per_ip", "per_minute", "per_user"]
+
+
+async def per_ip() -> str:
+    return f"ip:{client_ip()}"
+
+
+async def per_email() -> str:
+    body = await request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"email:{str(email).strip().lower()}" if email else f"ip:{client_ip()}"
+
+
+async def per_user() -> str:
+    token = session_token()
+    return f"session:{hash_token(token)}" if token else f"ip:{client_ip()}"
+
+
+def per_minute(count: int, *keys):  # type: ignore[no-untyped-def]
+    """`count` requests a minute for each of the given keys (one limit per key)."""
+
+    def decorator(view):  # type: ignore[no-untyped-def]
+        for key in keys:
+            view = rate_limit(count, timedelta(minutes=1), key_function=key)(view)
+        return view
+
+    return decorator
+
+
+async def _is_preflight() -> bool:
+    return request.method == "OPTIONS"
+
+
+def _route_limit() -> int | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limits = getattr(view, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, [])
+    return min((limit.count for limit in limits), default=None)
+
+
+async def _too_many_requests(error: RateLimitExceeded) -> Response:
+    wait = max(int(error.retry_after), 1)
+    headers = {"Retry-After": str(wait)}
+    limit = _route_limit()
+    if limit is not None:
+        headers["X-RateLimit-Limit"] = str(limit)
+    return error_response(
+        429,
+        "RATE_LIMIT_EXCEEDED",
+        "Rate limit exceeded. Please slow down.",
+        headers,
+        error_code="RATE_LIMIT_EXCEEDED",
+        retry_after_seconds=wait,
+        message=f"Too many requests. Please wait {wait} seconds before trying again.",
+    )
+
+
+def install(app: Quart, *, enabled: bool) -> None:
+    RateLimiter(app, enabled=enabled, skip_function=_is_preflight)
+    app.register_error_handler(RateLimitExceeded, _too_many_requests)

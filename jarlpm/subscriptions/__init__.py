@@ -1,0 +1,1 @@
+"""Subscriptions: who may use the AI features (status, pricing; payments later)."""

@@ -1,0 +1,17 @@
+-- name: replace_context(context_id, user_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers, num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode)!
+-- Create or fully replace a user's delivery context.
+INSERT INTO product_delivery_contexts (
+       context_id, user_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date,
+       num_developers, num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode)
+VALUES (:context_id, :user_id, :industry, :delivery_methodology, :sprint_cycle_length, :sprint_start_date,
+        :num_developers, :num_qa, :delivery_platform, :points_per_dev_per_sprint, :quality_mode)
+    ON CONFLICT (user_id) DO UPDATE
+   SET industry = EXCLUDED.industry,
+       delivery_methodology = EXCLUDED.delivery_methodology,
+       sprint_cycle_length = EXCLUDED.sprint_cycle_length,
+       sprint_start_date = EXCLUDED.sprint_start_date,
+       num_developers = EXCLUDED.num_developers,
+       num_qa = EXCLUDED.num_qa,
+       delivery_platform = EXCLUDED.delivery_platform,
+       points_per_dev_per_sprint = EXCLUDED.points_per_dev_per_sprint,
+       quality_mode = EXCLUDED.quality_mode;
