@@ -124,3 +124,46 @@ def test_db_reset_on_startup_is_refused_in_production() -> None:
 def test_db_reset_on_startup_is_accepted_in_development(dev_env) -> None:
     env = {**dev_env, "DATABASE_URL": "postgresql://localhost/jarlpm", "JARLPM_ENV": "development"}
     assert Settings.from_env({**env, "DB_RESET_ON_STARTUP": "true"}).db_reset_on_startup is True
+
+
+def test_account_setting_defaults_outside_production(dev_env) -> None:
+    settings = Settings.from_env(dev_env)
+    assert settings.cors_origins == ("http://127.0.0.1:3000", "http://localhost:3000")
+    assert settings.trust_proxy_headers == 0
+    assert settings.email_backend == "console"
+    assert (settings.smtp_port, settings.smtp_starttls) == (587, True)
+    assert settings.test_login is False
+    assert settings.rate_limits_enabled is True
+
+
+def test_account_setting_defaults_in_production() -> None:
+    settings = Settings.from_env(PRODUCTION)
+    assert settings.cors_origins == ()
+    assert settings.email_backend == "smtp"
+
+
+def test_cors_origins_are_exact_origins() -> None:
+    settings = Settings.from_env({**PRODUCTION, "CORS_ORIGINS": "https://app.jarlpm.example, https://jarlpm.example/"})
+    assert settings.cors_origins == ("https://app.jarlpm.example", "https://jarlpm.example")
+
+
+@pytest.mark.parametrize("value", ["*", "https://app.example/path", "app.example"])
+def test_a_wildcard_or_non_origin_in_cors_origins_is_refused(value) -> None:
+    with pytest.raises(ConfigError, match="CORS_ORIGINS"):
+        Settings.from_env({**PRODUCTION, "CORS_ORIGINS": value})
+
+
+def test_console_email_is_refused_in_production() -> None:
+    with pytest.raises(ConfigError, match="EMAIL_BACKEND"):
+        Settings.from_env({**PRODUCTION, "EMAIL_BACKEND": "console"})
+
+
+@pytest.mark.parametrize("missing", ["SMTP_HOST", "SMTP_FROM"])
+def test_smtp_needs_a_host_and_a_sender(missing) -> None:
+    env = {key: value for key, value in PRODUCTION.items() if key != missing}
+    with pytest.raises(ConfigError, match=missing):
+        Settings.from_env(env)
+
+
+def test_smtp_password_stays_out_of_repr() -> None:
+    assert "hunter2" not in repr(Settings.from_env({**PRODUCTION, "SMTP_PASSWORD": "hunter2"}))

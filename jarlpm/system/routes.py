@@ -11,6 +11,7 @@ from quart_schema import validate_response
 from jarlpm import db
 from jarlpm.db.migrate import current_revision, head_revision
 from jarlpm.errors import APIError
+from jarlpm.http.auth import public
 from jarlpm.system.models import HealthOut, ReadyOut, RootOut
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ blueprint = Blueprint("system", __name__)
 
 
 @blueprint.get("/")
+@public
 @validate_response(RootOut)
 async def root() -> RootOut:
     """Identify the API."""
@@ -26,6 +28,7 @@ async def root() -> RootOut:
 
 
 @blueprint.get("/health")
+@public
 @validate_response(HealthOut)
 async def health() -> HealthOut:
     """Liveness: the process answers (no database involved)."""
@@ -33,6 +36,7 @@ async def health() -> HealthOut:
 
 
 @blueprint.get("/ready")
+@public
 @validate_response(ReadyOut)
 async def ready() -> ReadyOut:
     """Readiness: the database answers and its schema is at this code's head revision."""

@@ -1,0 +1,215 @@
+"""Rate limits, CORS, the CSRF origin guard, test-login, and the route inventory."""
+
+from __future__ import annotations
+
+import pytest
+
+from jarlpm.app import create_app
+from jarlpm.http.auth import ACCESS_ATTRIBUTE
+from tests.auth.conftest import PASSWORD, bearer, session_token_of, sign_up
+from tests.db.helpers import fetch
+
+ALLOWED = "https://app.jarlpm.dev"
+
+
+@pytest.fixture
+async def limited_app(make_settings, database_url):
+    settings = make_settings(database_url, rate_limits_enabled=True, trust_proxy_headers=1)
+    async with create_app(settings).test_app() as app:
+        yield app
+
+
+def from_ip(ip: str) -> dict[str, str]:
+    """As our one trusted proxy forwards it: whatever the client claimed, then the address it saw."""
+    return {"X-Forwarded-For": f"203.0.113.9, {ip}"}
+
+
+async def assert_429(response, limit: int) -> None:
+    assert response.status_code == 429
+    body = await response.get_json()
+    assert body["detail"] == "Rate limit exceeded. Please slow down."
+    assert body["code"] == body["error_code"] == "RATE_LIMIT_EXCEEDED"
+    assert body["retry_after_seconds"] >= 1
+    assert body["message"] == f"Too many requests. Please wait {body['retry_after_seconds']} seconds before trying again."
+    assert response.headers["Retry-After"] == str(body["retry_after_seconds"])
+    assert response.headers["X-RateLimit-Limit"] == str(limit)
+
+
+async def test_login_allows_five_a_minute_per_ip(limited_app) -> None:
+    client = limited_app.test_client()
+    payload = {"email": "who@jarlpm.dev", "password": "wrong password"}
+    for attempt in range(5):
+        response = await client.post("/api/auth/login", json={**payload, "email": f"u{attempt}@jarlpm.dev"}, headers=from_ip("1.1.1.1"))
+        assert response.status_code == 401
+    await assert_429(await client.post("/api/auth/login", json=payload, headers=from_ip("1.1.1.1")), 5)
+    other_ip = await client.post("/api/auth/login", json=payload, headers=from_ip("2.2.2.2"))
+    assert other_ip.status_code == 401
+
+
+async def test_login_allows_five_a_minute_per_email_whatever_the_ip(limited_app) -> None:
+    client = limited_app.test_client()
+    payload = {"email": "target@jarlpm.dev", "password": "guess"}
+    for attempt in range(5):
+        response = await client.post("/api/auth/login", json=payload, headers=from_ip(f"3.3.3.{attempt}"))
+        assert response.status_code == 401
+    await assert_429(await client.post("/api/auth/login", json=payload, headers=from_ip("4.4.4.4")), 5)
+
+
+async def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(make_settings, database_url) -> None:
+    settings = make_settings(database_url, rate_limits_enabled=True, trust_proxy_headers=0)
+    async with create_app(settings).test_app() as app:
+        client = app.test_client()
+        statuses = [
+            (await client.post("/api/auth/forgot-password", json={"email": "a@jarlpm.dev"}, headers=from_ip(f"9.9.9.{n}"))).status_code
+            for n in range(4)
+        ]
+    assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    "path,payload",
+    [
+        ("/api/auth/signup", {"email": "new{n}@jarlpm.dev", "password": PASSWORD, "name": "N"}),
+        ("/api/auth/forgot-password", {"email": "f{n}@jarlpm.dev"}),
+    ],
+)
+async def test_signup_and_forgot_password_allow_three_a_minute(limited_app, database_url, path, payload) -> None:
+    client = limited_app.test_client()
+
+    def body(n: int) -> dict:
+        return {key: value.format(n=n) for key, value in payload.items()}
+
+    for n in range(3):
+        assert (await client.post(path, json=body(n), headers=from_ip("5.5.5.5"))).status_code == 200
+    await assert_429(await client.post(path, json=body(3), headers=from_ip("5.5.5.5")), 3)
+    if path.endswith("signup"):
+        assert await fetch(database_url, "SELECT count(*) AS n FROM users") == [{"n": 3}]
+
+
+async def test_preflights_do_not_use_up_a_limit(limited_app) -> None:
+    client = limited_app.test_client()
+    headers = {**from_ip("6.6.6.6"), "Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"}
+    for _ in range(5):
+        assert (await client.options("/api/auth/signup", headers=headers)).status_code == 200
+    signup = await client.post(
+        "/api/auth/signup", json={"email": "p@jarlpm.dev", "password": PASSWORD, "name": "P"}, headers=from_ip("6.6.6.6")
+    )
+    assert signup.status_code == 200
+
+
+@pytest.fixture
+async def cors_app(make_settings, database_url):
+    settings = make_settings(database_url, cors_origins=(ALLOWED,))
+    async with create_app(settings).test_app() as app:
+        yield app
+
+
+async def test_preflight_from_an_allowed_origin_is_answered_with_credentials(cors_app) -> None:
+    response = await cors_app.test_client().options(
+        "/api/auth/login",
+        headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+async def test_other_origins_get_no_cors_headers(cors_app) -> None:
+    client = cors_app.test_client()
+    preflight = await client.options(
+        "/api/auth/login", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    simple = await client.get("/api/health", headers={"Origin": "https://evil.example"})
+    allowed = await client.get("/api/health", headers={"Origin": ALLOWED})
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+    assert "Access-Control-Allow-Origin" not in simple.headers
+    assert allowed.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "Origin" in allowed.headers["Vary"]
+
+
+async def test_a_cookie_write_from_another_site_is_403_and_changes_nothing(cors_app, database_url) -> None:
+    token = await sign_up(cors_app, "csrf@jarlpm.dev")
+    client = cors_app.test_client()
+    client.set_cookie("localhost", "session_token", token)
+    refused = await client.post("/api/auth/logout", headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403
+    assert (await refused.get_json())["code"] == "ORIGIN_NOT_ALLOWED"
+    assert await fetch(database_url, "SELECT count(*) AS n FROM user_sessions") == [{"n": 1}]
+    assert (await client.get("/api/auth/me", headers={"Origin": "https://evil.example"})).status_code == 200
+    assert (await client.post("/api/auth/logout", headers={"Origin": ALLOWED})).status_code == 200
+    assert await fetch(database_url, "SELECT count(*) AS n FROM user_sessions") == [{"n": 0}]
+
+
+async def test_bearer_and_originless_writes_are_not_cross_site(cors_app) -> None:
+    token = await sign_up(cors_app, "api@jarlpm.dev")
+    bearer_call = await cors_app.test_client().post("/api/auth/logout", headers={**bearer(token), "Origin": "https://evil.example"})
+    assert bearer_call.status_code == 200
+    second = await sign_up(cors_app, "cli@jarlpm.dev")
+    client = cors_app.test_client()
+    client.set_cookie("localhost", "session_token", second)
+    assert (await client.post("/api/auth/logout")).status_code == 200
+
+
+async def test_test_login_is_404_unless_enabled(client) -> None:
+    response = await client.post("/api/auth/test-login")
+    assert response.status_code == 404
+
+
+async def test_test_login_is_404_in_production_even_when_enabled(make_settings, database_url) -> None:
+    settings = make_settings(database_url, env="production", test_login=True)
+    async with create_app(settings).test_app() as app:
+        assert (await app.test_client().post("/api/auth/test-login")).status_code == 404
+
+
+async def test_test_login_gives_a_fresh_session_subscription_and_context(make_settings, database_url) -> None:
+    async with create_app(make_settings(database_url, test_login=True)).test_app() as app:
+        first = await app.test_client().post("/api/auth/test-login")
+        second = await app.test_client().post("/api/auth/test-login")
+        assert first.status_code == second.status_code == 200
+        body = await second.get_json()
+        assert body["email"] == "testuser@jarlpm.dev" and body["subscription_status"] == "active"
+        assert body["delivery_context"] == "configured" and body["llm_provider"] == "not configured"
+        tokens = [session_token_of(first), session_token_of(second)]
+        assert tokens[0] != tokens[1]
+        for token in tokens:
+            me = await app.test_client().get("/api/auth/me", headers=bearer(token))
+            assert (await me.get_json())["user_id"] == body["user_id"]
+    assert await fetch(database_url, "SELECT count(*) AS n FROM users") == [{"n": 1}]
+    subscription = await fetch(database_url, "SELECT status, current_period_end > now() + interval '300 days' AS long FROM subscriptions")
+    assert subscription == [{"status": "active", "long": True}]
+    context = await fetch(
+        database_url,
+        "SELECT industry, delivery_methodology, sprint_cycle_length, num_developers, num_qa, delivery_platform "
+        "FROM product_delivery_contexts",
+    )
+    assert context == [
+        {
+            "industry": "Healthcare, Pharmacy",
+            "delivery_methodology": "agile",
+            "sprint_cycle_length": 14,
+            "num_developers": 5,
+            "num_qa": 3,
+            "delivery_platform": "jira",
+        }
+    ]
+    async with create_app(make_settings(database_url)).test_app() as app:
+        login = await app.test_client().post("/api/auth/login", json={"email": "testuser@jarlpm.dev", "password": "testpassword123"})
+    assert login.status_code == 200
+
+
+LIBRARY_ROUTES = {"openapi", "swagger_ui"}
+
+
+def test_every_route_is_authenticated_or_explicitly_public(make_settings, database_url) -> None:
+    app = create_app(make_settings(database_url, test_login=True))
+    unmarked = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in LIBRARY_ROUTES:
+            continue
+        access = getattr(app.view_functions[rule.endpoint], ACCESS_ATTRIBUTE, None)
+        if access not in ("public", "user"):
+            unmarked.append(rule.rule)
+    assert unmarked == []
+    assert len(list(app.url_map.iter_rules())) > len(LIBRARY_ROUTES)
