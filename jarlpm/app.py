@@ -17,6 +17,8 @@ from jarlpm.db.migrate import current_revision, ensure_at_head
 from jarlpm.db.startup import prepare_database
 from jarlpm.errors import register_error_handlers
 from jarlpm.http import SETTINGS_KEY, access_log, cors, rate_limits
+from jarlpm.llm.clients import EXTENSION_KEY as LLM_HTTP_KEY
+from jarlpm.llm.clients import open_http_client
 from jarlpm.logs import configure_logging
 
 log = logging.getLogger(__name__)
@@ -58,9 +60,12 @@ def create_app(settings: Settings | None = None) -> Quart:
 def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.auth.routes import blueprint as auth
     from jarlpm.auth.test_login import blueprint as test_login
+    from jarlpm.delivery_context.routes import blueprint as delivery_context
+    from jarlpm.llm_providers.routes import blueprint as llm_providers
+    from jarlpm.subscriptions.routes import blueprint as subscriptions
     from jarlpm.system.routes import blueprint as system
 
-    for blueprint in (system, auth):
+    for blueprint in (system, auth, subscriptions, delivery_context, llm_providers):
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))
     if settings.test_login and not settings.is_production:
         log.warning("JARLPM_TEST_LOGIN=true: POST /api/auth/test-login signs anyone in as the test user")
@@ -81,9 +86,13 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
             await database.close()
             raise
         app.extensions[DATABASE_KEY] = database
+        app.extensions[LLM_HTTP_KEY] = open_http_client(settings)
 
     @app.after_serving
-    async def close_database() -> None:
+    async def close_resources() -> None:
+        http = app.extensions.pop(LLM_HTTP_KEY, None)
+        if http is not None:
+            await http.aclose()
         database = app.extensions.pop(DATABASE_KEY, None)
         if database is not None:
             await database.close()

@@ -20,6 +20,18 @@ from jarlpm.db.urls import connect_target
 ENVIRONMENTS = ("production", "development", "test")
 EMAIL_BACKENDS = ("smtp", "console")
 DEVELOPMENT_CORS_ORIGINS = ("http://127.0.0.1:3000", "http://localhost:3000")
+DEFAULT_LLM_BASE_URLS = {
+    "openai": "https://api.openai.com/v1",
+    "anthropic": "https://api.anthropic.com",
+    # Gemini through its OpenAI-compatible endpoint: one SDK path, and the key never rides in a URL.
+    "google": "https://generativelanguage.googleapis.com/v1beta/openai",
+}
+DEFAULT_LLM_MODELS = {
+    "openai": "gpt-4o",
+    "anthropic": "claude-sonnet-4-20250514",
+    "google": "gemini-2.0-flash",
+    "local": "default",
+}
 ENCRYPTION_KEY_FILE = "encryption.key"
 DEFAULT_PUBLIC_APP_URL = "http://127.0.0.1:3000"
 
@@ -55,6 +67,31 @@ class Settings:
     smtp_starttls: bool = True
     test_login: bool = False
     rate_limits_enabled: bool = True
+    billing_enabled: bool = False
+    llm_openai_base_url: str = DEFAULT_LLM_BASE_URLS["openai"]
+    llm_anthropic_base_url: str = DEFAULT_LLM_BASE_URLS["anthropic"]
+    llm_google_base_url: str = DEFAULT_LLM_BASE_URLS["google"]
+    llm_openai_model: str = DEFAULT_LLM_MODELS["openai"]
+    llm_anthropic_model: str = DEFAULT_LLM_MODELS["anthropic"]
+    llm_google_model: str = DEFAULT_LLM_MODELS["google"]
+    llm_connect_timeout: float = 10.0
+    llm_read_timeout: float = 120.0
+    llm_allow_private_urls: bool = True
+
+    def llm_base_url(self, provider: str) -> str:
+        """Where a hosted provider is reached (tests point these at the fake)."""
+        return {
+            "openai": self.llm_openai_base_url,
+            "anthropic": self.llm_anthropic_base_url,
+            "google": self.llm_google_base_url,
+        }[provider]
+
+    def llm_default_model(self, provider: str) -> str:
+        return {
+            "openai": self.llm_openai_model,
+            "anthropic": self.llm_anthropic_model,
+            "google": self.llm_google_model,
+        }.get(provider, DEFAULT_LLM_MODELS["local"])
 
     @property
     def is_production(self) -> bool:
@@ -101,6 +138,8 @@ class Settings:
             **_smtp(env, production),
             test_login=_boolean(env, "JARLPM_TEST_LOGIN", False),
             rate_limits_enabled=_boolean(env, "RATE_LIMITS_ENABLED", True),
+            billing_enabled=_boolean(env, "BILLING_ENABLED", False),
+            **_llm(env, production),
         )
 
 
@@ -265,3 +304,25 @@ def _smtp(env: Mapping[str, str], production: bool) -> dict[str, object]:
         "smtp_from": sender,
         "smtp_starttls": _boolean(env, "SMTP_STARTTLS", True),
     }
+
+
+def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name}={raw!r} is invalid; accepted: an http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+def _llm(env: Mapping[str, str], production: bool) -> dict[str, object]:
+    settings: dict[str, object] = {}
+    for provider in ("openai", "anthropic", "google"):
+        upper = provider.upper()
+        settings[f"llm_{provider}_base_url"] = _base_url(env, f"LLM_{upper}_BASE_URL", DEFAULT_LLM_BASE_URLS[provider])
+        settings[f"llm_{provider}_model"] = _optional(env, f"LLM_{upper}_MODEL") or DEFAULT_LLM_MODELS[provider]
+    settings["llm_connect_timeout"] = _number(env, "LLM_CONNECT_TIMEOUT", 10.0)
+    settings["llm_read_timeout"] = _number(env, "LLM_READ_TIMEOUT", 120.0)
+    settings["llm_allow_private_urls"] = _boolean(env, "LLM_ALLOW_PRIVATE_URLS", not production)
+    return settings

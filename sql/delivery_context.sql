@@ -1,4 +1,22 @@
--- name: replace_context(context_id, user_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers, num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode)!
+-- name: get_or_create_context(context_id, user_id)^
+-- The user's delivery context, created empty on first read.
+WITH created AS (
+    INSERT INTO product_delivery_contexts (context_id, user_id)
+    VALUES (:context_id, :user_id)
+        ON CONFLICT (user_id) DO NOTHING
+    RETURNING context_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers,
+              num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode, created_at, updated_at
+)
+SELECT context_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers,
+       num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode, created_at, updated_at
+  FROM created
+ UNION ALL
+SELECT context_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers,
+       num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode, created_at, updated_at
+  FROM product_delivery_contexts
+ WHERE user_id = :user_id;
+
+-- name: replace_context(context_id, user_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers, num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode)^
 -- Create or fully replace a user's delivery context.
 INSERT INTO product_delivery_contexts (
        context_id, user_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date,
@@ -14,4 +32,13 @@ VALUES (:context_id, :user_id, :industry, :delivery_methodology, :sprint_cycle_l
        num_qa = EXCLUDED.num_qa,
        delivery_platform = EXCLUDED.delivery_platform,
        points_per_dev_per_sprint = EXCLUDED.points_per_dev_per_sprint,
-       quality_mode = EXCLUDED.quality_mode;
+       quality_mode = EXCLUDED.quality_mode
+RETURNING context_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers,
+          num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode, created_at, updated_at;
+
+-- name: get_context(user_id)^
+-- The user's delivery context for a prompt; nothing when they never set one.
+SELECT industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers, num_qa,
+       delivery_platform, points_per_dev_per_sprint, quality_mode
+  FROM product_delivery_contexts
+ WHERE user_id = :user_id;

@@ -12,3 +12,10 @@ VALUES (:subscription_id, :user_id, 'active', now(), now() + make_interval(days 
        current_period_start = EXCLUDED.current_period_start,
        current_period_end = EXCLUDED.current_period_end,
        cancel_at_period_end = false;
+
+-- name: get_subscription(user_id)^
+-- The user's subscription, and whether its paid period is over.
+SELECT status, stripe_subscription_id, current_period_end, cancel_at_period_end,
+       coalesce(current_period_end < now(), false) AS period_over
+  FROM subscriptions
+ WHERE user_id = :user_id;

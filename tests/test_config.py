@@ -167,3 +167,28 @@ def test_smtp_needs_a_host_and_a_sender(missing) -> None:
 
 def test_smtp_password_stays_out_of_repr() -> None:
     assert "hunter2" not in repr(Settings.from_env({**PRODUCTION, "SMTP_PASSWORD": "hunter2"}))
+
+
+def test_llm_setting_defaults(dev_env) -> None:
+    settings = Settings.from_env(dev_env)
+    assert settings.billing_enabled is False
+    assert settings.llm_base_url("openai") == "https://api.openai.com/v1"
+    assert settings.llm_base_url("anthropic") == "https://api.anthropic.com"
+    assert settings.llm_base_url("google") == "https://generativelanguage.googleapis.com/v1beta/openai"
+    assert settings.llm_default_model("openai") == "gpt-4o"
+    assert settings.llm_default_model("local") == "default"
+    assert (settings.llm_connect_timeout, settings.llm_read_timeout) == (10.0, 120.0)
+    assert settings.llm_allow_private_urls is True
+    assert Settings.from_env(PRODUCTION).llm_allow_private_urls is False
+
+
+@pytest.mark.parametrize("name", ["LLM_OPENAI_BASE_URL", "LLM_ANTHROPIC_BASE_URL", "LLM_GOOGLE_BASE_URL"])
+def test_a_provider_url_must_be_http(dev_env, name) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({**dev_env, name: "ftp://files.example"})
+
+
+@pytest.mark.parametrize("name", ["LLM_CONNECT_TIMEOUT", "LLM_READ_TIMEOUT"])
+def test_llm_timeouts_are_positive_numbers(dev_env, name) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({**dev_env, name: "-1"})

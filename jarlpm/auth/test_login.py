@@ -14,7 +14,9 @@ from jarlpm.auth.models import TestLoginOut
 from jarlpm.auth.passwords import hash_password
 from jarlpm.auth.service import start_session
 from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.http import current_settings
 from jarlpm.http.auth import public, send_session_cookie
+from jarlpm.llm_providers import repo as llm_providers
 from jarlpm.subscriptions import repo as subscriptions
 
 blueprint = Blueprint("test_login", __name__, url_prefix="/auth")
@@ -34,6 +36,13 @@ TEST_DELIVERY_CONTEXT = {
 }
 
 
+def _provider_label(config: dict | None) -> str:
+    if config is None:
+        return "not configured"
+    model = config["model_name"] or current_settings().llm_default_model(config["provider"])
+    return f"{config['provider']} ({model})"
+
+
 @blueprint.post("/test-login")
 @public
 @validate_response(TestLoginOut)
@@ -45,6 +54,7 @@ async def test_login() -> TestLoginOut:
         await subscriptions.activate_for_days(conn, user_id=user["user_id"], days=SUBSCRIPTION_DAYS)
         await delivery_context.replace_context(conn, user_id=user["user_id"], **TEST_DELIVERY_CONTEXT)
         token = await start_session(conn, user_id=user["user_id"])
+        active = await llm_providers.get_active(conn, user_id=user["user_id"])
     send_session_cookie(token)
     return TestLoginOut(
         message="Test login successful",
@@ -53,5 +63,5 @@ async def test_login() -> TestLoginOut:
         name=user["name"],
         subscription_status="active",
         delivery_context="configured",
-        llm_provider="not configured",
+        llm_provider=_provider_label(active),
     )

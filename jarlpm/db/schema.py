@@ -18,6 +18,8 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -55,14 +57,14 @@ def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
 
 
-def owner(*, unique: bool = False) -> Column:
-    """The owning user; their rows go with them."""
+def owner(*, unique: bool = False, index: bool = True) -> Column:
+    """The owning user; their rows go with them. `index=False` when a composite key already leads with it."""
     return Column(
         "user_id",
         String(50),
         ForeignKey("users.user_id", ondelete="CASCADE"),
         nullable=False,
-        index=not unique,
+        index=index and not unique,
         unique=unique or None,
     )
 
@@ -72,6 +74,7 @@ TOKEN_TYPES = ("email_verification", "password_reset")
 DELIVERY_METHODOLOGIES = ("waterfall", "agile", "scrum", "kanban", "hybrid")
 DELIVERY_PLATFORMS = ("jira", "azure_devops", "none", "other")
 QUALITY_MODES = ("standard", "quality")
+LLM_PROVIDERS = ("openai", "anthropic", "google", "local")
 
 users = Table(
     "users",
@@ -157,4 +160,25 @@ product_delivery_contexts = Table(
     CheckConstraint("num_developers >= 0", name="num_developers_range"),
     CheckConstraint("num_qa >= 0", name="num_qa_range"),
     CheckConstraint("points_per_dev_per_sprint BETWEEN 1 AND 50", name="points_per_dev_per_sprint_range"),
+)
+
+llm_provider_configs = Table(
+    "llm_provider_configs",
+    metadata,
+    *public_id("config_id", "llm"),
+    owner(index=False),
+    Column("provider", String(20), nullable=False),
+    # Fernet token of the key (JARLPM_ENCRYPTION_KEY); a local server may need no key at all.
+    Column("encrypted_api_key", Text),
+    Column("base_url", String(500)),
+    Column("model_name", String(100)),
+    Column("is_active", Boolean, nullable=False, server_default=text("false")),
+    created_at(),
+    updated_at(),
+    one_of("provider", LLM_PROVIDERS),
+    UniqueConstraint("user_id", "provider"),
+    CheckConstraint("provider = 'local' OR encrypted_api_key IS NOT NULL", name="hosted_has_key"),
+    CheckConstraint("(provider = 'local') = (base_url IS NOT NULL)", name="base_url_only_local"),
+    # At most one active configuration per user: the one every AI call uses.
+    Index("uq_llm_provider_configs_one_active", "user_id", unique=True, postgresql_where=text("is_active")),
 )

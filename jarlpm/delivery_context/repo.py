@@ -1,4 +1,4 @@
-"""Delivery-context rows: a connection in, plain values out."""
+"""Delivery-context rows: a connection in, plain dicts out."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from asyncpg import Connection
 
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+
+
+async def get_or_create(conn: Connection, *, user_id: str) -> dict:
+    return dict(await queries.delivery_context.get_or_create_context(conn, context_id=new_id("ctx"), user_id=user_id))
+
+
+async def get_context(conn: Connection, *, user_id: str) -> dict | None:
+    row = await queries.delivery_context.get_context(conn, user_id=user_id)
+    return dict(row) if row else None
 
 
 async def replace_context(
@@ -23,8 +32,8 @@ async def replace_context(
     delivery_platform: str | None,
     points_per_dev_per_sprint: int = 8,
     quality_mode: str = "standard",
-) -> None:
-    await queries.delivery_context.replace_context(
+) -> dict:
+    row = await queries.delivery_context.replace_context(
         conn,
         context_id=new_id("ctx"),
         user_id=user_id,
@@ -38,3 +47,4 @@ async def replace_context(
         points_per_dev_per_sprint=points_per_dev_per_sprint,
         quality_mode=quality_mode,
     )
+    return dict(row)

@@ -14,3 +14,8 @@ async def create_inactive(conn: Connection, *, user_id: str) -> None:
 
 async def activate_for_days(conn: Connection, *, user_id: str, days: int) -> None:
     await queries.subscriptions.activate_for_days(conn, subscription_id=new_id("sub"), user_id=user_id, days=days)
+
+
+async def get_subscription(conn: Connection, *, user_id: str) -> dict | None:
+    row = await queries.subscriptions.get_subscription(conn, user_id=user_id)
+    return dict(row) if row else None

@@ -1,0 +1,1 @@
+"""LLM provider configurations: a user's own keys, encrypted, one of them active."""

@@ -1,0 +1,41 @@
+"""/api/subscription: the user's status and the prices (checkout comes with payments)."""
+
+from __future__ import annotations
+
+from quart import Blueprint
+from quart_schema import validate_response
+
+from jarlpm import db
+from jarlpm.http import current_settings
+from jarlpm.http.auth import current_user_id, login_required, public
+from jarlpm.subscriptions import repo
+from jarlpm.subscriptions.models import PricingOut, StatusOut
+from jarlpm.subscriptions.rules import PRICING, effective_status
+
+blueprint = Blueprint("subscriptions", __name__, url_prefix="/subscription")
+
+
+@blueprint.get("/status")
+@login_required
+@validate_response(StatusOut)
+async def status() -> StatusOut:
+    """The user's subscription status (always `active` when billing is off)."""
+    async with db.connection() as conn:
+        subscription = await repo.get_subscription(conn, user_id=current_user_id())
+    effective = effective_status(subscription, billing_enabled=current_settings().billing_enabled)
+    if subscription is None:
+        return StatusOut(status=effective)
+    return StatusOut(
+        status=effective,
+        stripe_subscription_id=subscription["stripe_subscription_id"],
+        current_period_end=subscription["current_period_end"],
+        cancel_at_period_end=subscription["cancel_at_period_end"],
+    )
+
+
+@blueprint.get("/pricing")
+@public
+@validate_response(PricingOut)
+async def pricing() -> PricingOut:
+    """The subscription prices."""
+    return PricingOut(**PRICING)

@@ -1,0 +1,333 @@
+"""A real HTTP fake of the LLM providers on a loopback port, so the real SDK code paths run in tests.
+
+It speaks OpenAI (`GET /v1/models`, `POST /v1/chat/completions`, streamed and not) and Anthropic
+(`GET /v1/models` with `x-api-key`, `POST /v1/messages`, streamed and not). Replies are scripted with
+`Reply` objects: text and chunking, per-chunk delays, a silent stretch before the first chunk, a
+stream held open until `release()`, and injected failures (an HTTP status, or a dropped connection).
+
+It runs Quart under Hypercorn on its own event loop in a thread, so it serves the app under test
+whichever loop that runs on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+from quart import Quart, Response, request
+
+VALID_KEY = "sk-fake-valid-key-0123456789"
+
+
+@dataclass
+class Reply:
+    """What the fake answers to the next chat/messages request(s)."""
+
+    text: str = "Hello from the fake provider."
+    chunks: list[str] | None = None  # default: the text split after each space
+    chunk_delay: float = 0.0  # seconds between chunks
+    first_delay: float = 0.0  # silence before the first chunk
+    status: int = 200  # anything else: an error response in the provider's shape
+    drop_after: int | None = None  # close the connection abruptly after this many chunks
+    hold: bool = False  # after the chunks, keep the stream open until FakeLLMServer.release()
+    times: int = 1  # how many requests this reply serves (an SDK retries failures)
+
+    def pieces(self) -> list[str]:
+        return self.chunks if self.chunks is not None else re.findall(r"\S+\s*|\s+", self.text) or [""]
+
+
+class DroppedConnection(Exception):
+    """Raised inside a streamed body: Hypercorn then closes the connection without finishing it."""
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any] | None
+
+
+@dataclass
+class FakeLLMServer:
+    valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
+    models_status: int = 200  # inject a failure into GET /v1/models
+    requests: list[RecordedRequest] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._replies: deque[Reply] = deque()
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._release: asyncio.Event | None = None
+        self._stop: asyncio.Event | None = None
+        self._started = threading.Event()
+        self._thread: threading.Thread | None = None
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.open_streams = 0
+
+    # --- scripting -----------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def openai_url(self) -> str:
+        return f"{self.url}/v1"
+
+    @property
+    def anthropic_url(self) -> str:
+        return self.url
+
+    def script(self, *replies: Reply | str) -> None:
+        """Queue replies, served in order; when the queue is empty the default Reply() answers."""
+        with self._lock:
+            for reply in replies:
+                self._replies.append(Reply(text=reply) if isinstance(reply, str) else reply)
+
+    def release(self) -> None:
+        """Let every held stream finish."""
+        if self._loop is not None and self._release is not None:
+            self._loop.call_soon_threadsafe(self._release.set)
+
+    def chat_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path in ("/v1/chat/completions", "/v1/messages")]
+
+    def _next_reply(self) -> Reply:
+        with self._lock:
+            if not self._replies:
+                return Reply()
+            reply = self._replies[0]
+            reply.times -= 1
+            if reply.times <= 0:
+                self._replies.popleft()
+            return reply
+
+    # --- lifecycle -----------------------------------------------------------------------------------
+
+    def start(self) -> FakeLLMServer:
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
+        self._thread.start()
+        if not self._started.wait(10):
+            raise RuntimeError("the fake LLM server did not start")
+        self._wait_until_listening()
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self.release()
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("the fake LLM server is not listening")
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._release = asyncio.Event()
+        self._stop = asyncio.Event()
+        config = Config()
+        config.bind = [f"127.0.0.1:{self.port}"]
+        config.accesslog = None
+        config.errorlog = None
+        config.graceful_timeout = 0.5
+        self._started.set()
+        await serve(_build_app(self), config, shutdown_trigger=self._stop.wait)
+
+    async def _held(self) -> None:
+        assert self._release is not None
+        await self._release.wait()
+
+
+# --- the HTTP app ----------------------------------------------------------------------------------------
+
+
+def _openai_error(status: int, message: str) -> Response:
+    codes = {401: "invalid_api_key", 429: "rate_limit_exceeded"}
+    body = {"error": {"message": message, "type": "invalid_request_error", "code": codes.get(status)}}
+    return Response(json.dumps(body), status=status, content_type="application/json", headers=_retry_fast(status))
+
+
+def _anthropic_error(status: int, message: str) -> Response:
+    kinds = {401: "authentication_error", 429: "rate_limit_error", 500: "api_error", 529: "overloaded_error"}
+    body = {"type": "error", "error": {"type": kinds.get(status, "api_error"), "message": message}}
+    return Response(json.dumps(body), status=status, content_type="application/json", headers=_retry_fast(status))
+
+
+def _retry_fast(status: int) -> dict[str, str]:
+    # The SDKs honour retry-after-ms: their retries of injected failures then cost no test time.
+    return {"retry-after-ms": "1", "retry-after": "0"} if status in (429, 500, 502, 503, 529) else {}
+
+
+def _sse(data: dict[str, Any], event: str | None = None) -> bytes:
+    prefix = f"event: {event}\n" if event else ""
+    return f"{prefix}data: {json.dumps(data)}\n\n".encode()
+
+
+def _build_app(server: FakeLLMServer) -> Quart:
+    app = Quart("fake_llm")
+
+    async def record() -> dict[str, Any] | None:
+        body = await request.get_json(silent=True)
+        server.requests.append(
+            RecordedRequest(request.method, request.path, {k.lower(): v for k, v in request.headers.items()}, body)
+        )
+        return body
+
+    def openai_key() -> str | None:
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        return key if scheme.lower() == "bearer" else None
+
+    async def pace(reply: Reply, index: int) -> None:
+        delay = reply.first_delay if index == 0 else reply.chunk_delay
+        if delay:
+            await asyncio.sleep(delay)
+        if reply.drop_after is not None and index >= reply.drop_after:
+            raise DroppedConnection
+
+    async def finish(reply: Reply) -> None:
+        if reply.hold:
+            await server._held()
+
+    @app.get("/v1/models")
+    async def models() -> Response:
+        await record()
+        anthropic = "x-api-key" in request.headers
+        error = _anthropic_error if anthropic else _openai_error
+        key = request.headers.get("x-api-key") if anthropic else openai_key()
+        if key not in server.valid_keys:
+            return error(401, "invalid api key")
+        if server.models_status != 200:
+            return error(server.models_status, "injected failure")
+        if anthropic:
+            model = {"id": "claude-fake", "type": "model", "display_name": "Claude Fake", "created_at": "2025-01-01T00:00:00Z"}
+            body = {"data": [model], "has_more": False, "first_id": "claude-fake", "last_id": "claude-fake"}
+        else:
+            body = {"object": "list", "data": [{"id": "gpt-fake", "object": "model", "created": 0, "owned_by": "fake"}]}
+        return Response(json.dumps(body), content_type="application/json")
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions() -> Response:
+        body = await record() or {}
+        if openai_key() not in server.valid_keys:
+            return _openai_error(401, "Incorrect API key provided")
+        reply = server._next_reply()
+        if reply.status != 200:
+            return _openai_error(reply.status, f"injected HTTP {reply.status}")
+        model = body.get("model", "gpt-fake")
+        text = reply.text if reply.chunks is None else "".join(reply.chunks)
+        if not body.get("stream"):
+            await pace(reply, 0)
+            await finish(reply)
+            message = {"role": "assistant", "content": text}
+            completion = {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            }
+            return Response(json.dumps(completion), content_type="application/json")
+
+        async def stream() -> AsyncIterator[bytes]:
+            server.open_streams += 1
+            try:
+                for index, piece in enumerate(reply.pieces()):
+                    await pace(reply, index)
+                    delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
+                    yield _sse(_openai_chunk(model, delta, None))
+                await finish(reply)
+                yield _sse(_openai_chunk(model, {}, "stop"))
+                yield b"data: [DONE]\n\n"
+            finally:
+                server.open_streams -= 1
+
+        return _streaming(stream())
+
+    @app.post("/v1/messages")
+    async def messages() -> Response:
+        body = await record() or {}
+        if request.headers.get("x-api-key") not in server.valid_keys:
+            return _anthropic_error(401, "invalid x-api-key")
+        reply = server._next_reply()
+        if reply.status != 200:
+            return _anthropic_error(reply.status, f"injected HTTP {reply.status}")
+        model = body.get("model", "claude-fake")
+        text = reply.text if reply.chunks is None else "".join(reply.chunks)
+        if not body.get("stream"):
+            await pace(reply, 0)
+            await finish(reply)
+            message = _anthropic_message(model, [{"type": "text", "text": text}], "end_turn")
+            return Response(json.dumps(message), content_type="application/json")
+
+        async def stream() -> AsyncIterator[bytes]:
+            server.open_streams += 1
+            try:
+                yield _sse({"type": "message_start", "message": _anthropic_message(model, [], None)}, "message_start")
+                start = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+                yield _sse(start, "content_block_start")
+                for index, piece in enumerate(reply.pieces()):
+                    await pace(reply, index)
+                    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
+                    yield _sse(delta, "content_block_delta")
+                await finish(reply)
+                yield _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
+                end = {"stop_reason": "end_turn", "stop_sequence": None}
+                yield _sse({"type": "message_delta", "delta": end, "usage": {"output_tokens": 1}}, "message_delta")
+                yield _sse({"type": "message_stop"}, "message_stop")
+            finally:
+                server.open_streams -= 1
+
+        return _streaming(stream())
+
+    return app
+
+
+def _streaming(body: AsyncIterator[bytes]) -> Response:
+    response = Response(body, content_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    response.timeout = None
+    return response
+
+
+def _openai_chunk(model: str, delta: dict[str, Any], finish_reason: str | None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
+
+
+def _anthropic_message(model: str, content: list[dict[str, Any]], stop_reason: str | None) -> dict[str, Any]:
+    return {
+        "id": "msg_fake",
+        "type": "message",
+        "role": "assistant",
+        "content": content,
+        "model": model,
+        "stop_reason": stop_reason,
+        "stop_sequence": None,
+        "usage": {"input_tokens": 1, "output_tokens": 1},
+    }
