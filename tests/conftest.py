@@ -25,6 +25,7 @@ os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 from jarlpm.app import create_app  # noqa: E402
 from jarlpm.config import Settings  # noqa: E402
 from jarlpm.db import migrate  # noqa: E402
+from tests.fakes.llm_server import FakeLLMServer  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,8 +122,25 @@ def empty_database_url(pg_server: PgServer) -> Iterator[str]:
         janitor.drop()
 
 
+@pytest.fixture(scope="session")
+def llm_server() -> Iterator[FakeLLMServer]:
+    """The fake LLM provider for the whole session; `fake_llm` gives a test a clean one."""
+    server = FakeLLMServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+def fake_llm(llm_server: FakeLLMServer) -> Iterator[FakeLLMServer]:
+    llm_server.reset()
+    yield llm_server
+    llm_server.release()
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, llm_server: FakeLLMServer) -> Callable[..., Settings]:
     def make(database_url: str, **overrides: object) -> Settings:
         values: dict[str, object] = {
             "env": "test",
@@ -131,6 +149,9 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "encryption_key": Fernet.generate_key().decode(),
             # Tests that are about limits switch them on; the rest may sign up as often as they need.
             "rate_limits_enabled": False,
+            "llm_openai_base_url": llm_server.openai_url,
+            "llm_anthropic_base_url": llm_server.anthropic_url,
+            "llm_google_base_url": llm_server.openai_url,
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

@@ -31,9 +31,14 @@ def current_http_client() -> httpx2.AsyncClient:
     return current_app.extensions[EXTENSION_KEY]
 
 
+# Each SDK would otherwise apply its own 600 s default over the shared client's timeouts.
 def openai_client(http: httpx2.AsyncClient, *, base_url: str, api_key: str | None, max_retries: int) -> AsyncOpenAI:
-    return AsyncOpenAI(api_key=api_key or NO_KEY, base_url=base_url, http_client=http, max_retries=max_retries)
+    return AsyncOpenAI(
+        api_key=api_key or NO_KEY, base_url=base_url, http_client=http, max_retries=max_retries, timeout=http.timeout
+    )
 
 
 def anthropic_client(http: httpx2.AsyncClient, *, base_url: str, api_key: str, max_retries: int) -> AsyncAnthropic:
-    return AsyncAnthropic(api_key=api_key, base_url=base_url, http_client=http, max_retries=max_retries)
+    return AsyncAnthropic(
+        api_key=api_key, base_url=base_url, http_client=http, max_retries=max_retries, timeout=http.timeout
+    )

@@ -6,7 +6,7 @@ import pytest
 
 from jarlpm.app import create_app
 from jarlpm.http.auth import ACCESS_ATTRIBUTE
-from tests.auth.conftest import PASSWORD, bearer, session_token_of, sign_up
+from tests.helpers import PASSWORD, bearer, session_token_of, sign_up
 from tests.db.helpers import fetch
 
 ALLOWED = "https://app.jarlpm.dev"

@@ -7,7 +7,7 @@ import pytest
 
 from jarlpm.app import create_app
 from jarlpm.auth.rules import hash_token
-from tests.auth.conftest import PASSWORD, bearer, session_cookie, session_token_of, sign_up
+from tests.helpers import PASSWORD, bearer, session_cookie, session_token_of, sign_up
 from tests.db.helpers import fetch
 
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.auth.conftest import PASSWORD, bearer, sign_up
+from tests.helpers import PASSWORD, bearer, sign_up
 from tests.db.helpers import fetch
 from tests.fakes.smtp_server import link_in
 

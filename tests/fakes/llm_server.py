@@ -97,6 +97,21 @@ class FakeLLMServer:
             for reply in replies:
                 self._replies.append(Reply(text=reply) if isinstance(reply, str) else reply)
 
+    def reset(self) -> None:
+        """Forget scripted replies, recorded requests and injected failures (between tests)."""
+        with self._lock:
+            self._replies.clear()
+        self.requests.clear()
+        self.valid_keys = {VALID_KEY}
+        self.models_status = 200
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._new_release_event)
+
+    def _new_release_event(self) -> None:
+        assert self._release is not None
+        self._release.set()  # whatever was held from an earlier test may finish
+        self._release = asyncio.Event()
+
     def release(self) -> None:
         """Let every held stream finish."""
         if self._loop is not None and self._release is not None:
@@ -198,6 +213,10 @@ def _build_app(server: FakeLLMServer) -> Quart:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         return key if scheme.lower() == "bearer" else None
 
+    def anthropic_key() -> str | None:
+        # The Anthropic SDK sends x-api-key, or (newer releases) a bearer token, always with anthropic-version.
+        return request.headers.get("x-api-key") or openai_key()
+
     async def pace(reply: Reply, index: int) -> None:
         delay = reply.first_delay if index == 0 else reply.chunk_delay
         if delay:
@@ -212,9 +231,9 @@ def _build_app(server: FakeLLMServer) -> Quart:
     @app.get("/v1/models")
     async def models() -> Response:
         await record()
-        anthropic = "x-api-key" in request.headers
+        anthropic = "anthropic-version" in request.headers
         error = _anthropic_error if anthropic else _openai_error
-        key = request.headers.get("x-api-key") if anthropic else openai_key()
+        key = anthropic_key() if anthropic else openai_key()
         if key not in server.valid_keys:
             return error(401, "invalid api key")
         if server.models_status != 200:
@@ -268,7 +287,7 @@ def _build_app(server: FakeLLMServer) -> Quart:
     @app.post("/v1/messages")
     async def messages() -> Response:
         body = await record() or {}
-        if request.headers.get("x-api-key") not in server.valid_keys:
+        if anthropic_key() not in server.valid_keys:
             return _anthropic_error(401, "invalid x-api-key")
         reply = server._next_reply()
         if reply.status != 200:
