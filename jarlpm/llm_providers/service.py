@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from asyncpg import Connection
+
 from jarlpm.config import Settings
+from jarlpm.crypto import SecretUnreadable, decrypt
 from jarlpm.errors import APIError
+from jarlpm.http import current_settings
+from jarlpm.llm.calls import LLMCall
 from jarlpm.llm.clients import current_http_client
 from jarlpm.llm.keys import KeyCheck, check_key
 from jarlpm.llm.urls import check_reachable_url, normalize_local_base_url
+from jarlpm.llm_providers import repo
 from jarlpm.llm_providers.models import ProviderIn
+from jarlpm.subscriptions.gate import require_active_subscription
 
 
 @dataclass(frozen=True)
@@ -58,3 +65,28 @@ def raise_unless_valid(target: Target, result: KeyCheck) -> None:
     if result is not KeyCheck.VALID:
         code, detail = KEY_CHECK_ERRORS[result]
         raise APIError(400, code, detail.format(provider=target.provider))
+
+
+NO_PROVIDER = "No LLM provider configured. Please add an API key in Settings."
+
+
+async def prepare_ai_call(conn: Connection, *, user_id: str) -> LLMCall:
+    """The prelude of every AI route: 402 without a subscription (when billing is on), 400 without an
+    active provider, else the call (key decrypted) that the stream needs and nothing more."""
+    settings = current_settings()
+    await require_active_subscription(conn, user_id=user_id, billing_enabled=settings.billing_enabled)
+    config = await repo.get_active(conn, user_id=user_id)
+    if config is None:
+        raise APIError(400, "NO_LLM_PROVIDER", NO_PROVIDER)
+    try:
+        api_key = decrypt(settings.encryption_key, config["encrypted_api_key"]) if config["encrypted_api_key"] else None
+    except SecretUnreadable:
+        raise APIError(400, "LLM_KEY_UNREADABLE", "The stored API key cannot be read; please save it again in Settings") from None
+    return LLMCall(
+        provider=config["provider"],
+        model=config["model_name"] or settings.llm_default_model(config["provider"]),
+        base_url=endpoint_for(settings, config["provider"], config["base_url"]),
+        api_key=api_key,
+        http=current_http_client(),
+        allow_private_urls=settings.llm_allow_private_urls,
+    )

@@ -12,6 +12,7 @@ whichever loop that runs on.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 import socket
@@ -95,7 +96,8 @@ class FakeLLMServer:
         """Queue replies, served in order; when the queue is empty the default Reply() answers."""
         with self._lock:
             for reply in replies:
-                self._replies.append(Reply(text=reply) if isinstance(reply, str) else reply)
+                # A copy: the count of requests served is kept on it, and a test may script one Reply twice.
+                self._replies.append(Reply(text=reply) if isinstance(reply, str) else dataclasses.replace(reply))
 
     def reset(self) -> None:
         """Forget scripted replies, recorded requests and injected failures (between tests)."""
