@@ -26,6 +26,7 @@ async def served(app: Quart) -> AsyncIterator[str]:
     config = Config()
     config.bind = [f"127.0.0.1:{port}"]
     config.accesslog = None
+    config.errorlog = None
     config.graceful_timeout = 1
     stop = asyncio.Event()
     server = asyncio.create_task(serve(app, config, shutdown_trigger=stop.wait))

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures (never pass/fail tests). Run with `python -m bench.<name>`."""
