@@ -7,6 +7,9 @@ Queries never use this module (they are plain SQL in sql/); it exists so that
 from __future__ import annotations
 
 from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Identity,
     Boolean,
     CheckConstraint,
     Column,
@@ -23,6 +26,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -75,6 +79,11 @@ DELIVERY_METHODOLOGIES = ("waterfall", "agile", "scrum", "kanban", "hybrid")
 DELIVERY_PLATFORMS = ("jira", "azure_devops", "none", "other")
 QUALITY_MODES = ("standard", "quality")
 LLM_PROVIDERS = ("openai", "anthropic", "google", "local")
+EPIC_STAGES = ("problem_capture", "problem_confirmed", "outcome_capture", "outcome_confirmed", "epic_drafted", "epic_locked")
+TRANSCRIPT_ROLES = ("user", "assistant", "system")
+DECISION_TYPES = ("confirm_proposal", "reject_proposal", "auto_advance")
+MOSCOW_SCORES = ("must_have", "should_have", "could_have", "wont_have")
+ARTIFACT_TYPES = ("feature", "user_story", "bug")
 
 users = Table(
     "users",
@@ -181,4 +190,108 @@ llm_provider_configs = Table(
     CheckConstraint("(provider = 'local') = (base_url IS NOT NULL)", name="base_url_only_local"),
     # At most one active configuration per user: the one every AI call uses.
     Index("uq_llm_provider_configs_one_active", "user_id", unique=True, postgresql_where=text("is_active")),
+)
+
+
+def history_order() -> Column:
+    """Insertion order of history rows: rows written in one transaction share created_at."""
+    return Column("seq", BigInteger, Identity(always=True), nullable=False)
+
+
+def parent(name: str, table: str, *, index: bool = True, primary_key: bool = False) -> Column:
+    """A child's link to its parent row; children go with their parent."""
+    return Column(
+        name,
+        String(50),
+        ForeignKey(f"{table}.{name}", ondelete="CASCADE"),
+        nullable=False,
+        index=index and not primary_key,
+        primary_key=primary_key,
+    )
+
+
+epics = Table(
+    "epics",
+    metadata,
+    *public_id("epic_id", "epic"),
+    owner(),
+    Column("title", String(500), nullable=False),
+    Column("current_stage", String(30), nullable=False, server_default=text("'problem_capture'")),
+    Column("is_archived", Boolean, nullable=False, server_default=text("false")),
+    Column("archived_at", DateTime(timezone=True)),
+    Column("pending_proposal", JSONB),
+    Column("locked_at", DateTime(timezone=True)),
+    Column("moscow_score", String(20)),
+    Column("moscow_reasoning", Text),
+    created_at(),
+    updated_at(),
+    one_of("current_stage", EPIC_STAGES),
+    one_of("moscow_score", MOSCOW_SCORES),
+    CheckConstraint("(current_stage = 'epic_locked') = (locked_at IS NOT NULL)", name="locked_at_when_locked"),
+)
+
+# The confirmed content of an epic (1:1). A field never changes once its confirmation time is set.
+epic_snapshots = Table(
+    "epic_snapshots",
+    metadata,
+    parent("epic_id", "epics", primary_key=True),
+    Column("problem_statement", Text),
+    Column("problem_confirmed_at", DateTime(timezone=True)),
+    Column("desired_outcome", Text),
+    Column("outcome_confirmed_at", DateTime(timezone=True)),
+    Column("epic_summary", Text),
+    Column("acceptance_criteria", ARRAY(Text)),
+    # In Scope, Out of Scope, Dependencies and Assumptions of the final proposal.
+    Column("epic_details", JSONB),
+    Column("epic_locked_at", DateTime(timezone=True)),
+)
+
+# Append-only: no UPDATE ever; DELETE only inside the transaction that deletes the epic.
+epic_transcript_events = Table(
+    "epic_transcript_events",
+    metadata,
+    *public_id("event_id", "evt"),
+    parent("epic_id", "epics", index=False),
+    Column("role", String(20), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("stage", String(30), nullable=False),
+    Column("event_metadata", JSONB),
+    created_at(),
+    history_order(),
+    one_of("role", TRANSCRIPT_ROLES),
+    one_of("stage", EPIC_STAGES),
+    Index("ix_epic_transcript_events_epic_id_seq", "epic_id", "seq"),
+)
+
+# Append-only, like the transcript: the audit trail of every confirmation, rejection and advance.
+epic_decisions = Table(
+    "epic_decisions",
+    metadata,
+    *public_id("decision_id", "dec"),
+    parent("epic_id", "epics", index=False),
+    Column("decision_type", String(30), nullable=False),
+    Column("from_stage", String(30), nullable=False),
+    Column("to_stage", String(30)),
+    Column("proposal_id", String(50)),
+    Column("content_snapshot", Text),
+    Column("user_id", String(50), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    created_at(),
+    history_order(),
+    one_of("decision_type", DECISION_TYPES),
+    Index("ix_epic_decisions_epic_id_seq", "epic_id", "seq"),
+)
+
+epic_artifacts = Table(
+    "epic_artifacts",
+    metadata,
+    *public_id("artifact_id", "art"),
+    parent("epic_id", "epics"),
+    Column("artifact_type", String(20), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("acceptance_criteria", ARRAY(Text)),
+    Column("priority", Integer),
+    created_at(),
+    updated_at(),
+    one_of("artifact_type", ARTIFACT_TYPES),
 )

@@ -16,7 +16,7 @@ from jarlpm.errors import error_response
 from jarlpm.http.auth import session_token
 from jarlpm.http.client_ip import client_ip
 
-__all__ = ["install", "per_email", "per_ip", "per_minute", "per_user"]
+__all__ = ["ai_route", "install", "per_email", "per_ip", "per_minute", "per_user"]
 
 
 async def per_ip() -> str:
@@ -75,3 +75,14 @@ async def _too_many_requests(error: RateLimitExceeded) -> Response:
 def install(app: Quart, *, enabled: bool) -> None:
     RateLimiter(app, enabled=enabled, skip_function=_is_preflight)
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
+
+
+AI_REQUESTS_PER_MINUTE = 30
+AI_ROUTE_ATTRIBUTE = "jarlpm_ai"
+
+
+def ai_route(view):  # type: ignore[no-untyped-def]
+    """Marks a route that calls an LLM: limited per user (each call costs the user money)."""
+    limited = per_minute(AI_REQUESTS_PER_MINUTE, per_user)(view)
+    setattr(limited, AI_ROUTE_ATTRIBUTE, True)
+    return limited

@@ -1,0 +1,1 @@
+"""Epics: the streamed conversation from an idea to a locked, auditable epic."""

@@ -1,0 +1,175 @@
+"""/api/epics: epics, their streamed conversation, proposals, transcript, decisions and artifacts."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response
+from quart_schema import validate_request, validate_response
+
+from jarlpm import db
+from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.epics import prompts, repo, rules, service
+from jarlpm.epics.models import (
+    ArtifactIn,
+    ArtifactOut,
+    ChatIn,
+    CreateEpicIn,
+    DecisionIn,
+    DecisionsOut,
+    EpicListOut,
+    EpicOut,
+    MessageOut,
+    PermissionsOut,
+    TranscriptOut,
+)
+from jarlpm.errors import APIError
+from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.sse import ai_events, event_stream
+from jarlpm.llm.calls import stream
+from jarlpm.llm_providers.service import prepare_ai_call
+
+blueprint = Blueprint("epics", __name__, url_prefix="/epics")
+
+
+@blueprint.get("")
+@login_required
+@validate_response(EpicListOut)
+async def list_epics() -> EpicListOut:
+    """The user's epics, most recently changed first."""
+    async with db.connection() as conn:
+        epics = await repo.list_epics(conn, user_id=current_user_id())
+    return EpicListOut(epics=[EpicOut.from_row(epic) for epic in epics])
+
+
+@blueprint.post("")
+@login_required
+@validate_request(CreateEpicIn)
+@validate_response(EpicOut, 201)
+async def create_epic(data: CreateEpicIn) -> tuple[EpicOut, int]:
+    """Create an epic; it starts in Problem Capture."""
+    async with db.transaction() as conn:
+        epic = await service.create_epic(conn, user_id=current_user_id(), title=data.title.strip())
+    return EpicOut.from_row(epic), 201
+
+
+@blueprint.get("/<epic_id>")
+@login_required
+@validate_response(EpicOut)
+async def get_epic(epic_id: str) -> EpicOut:
+    """One epic with its snapshot and pending proposal."""
+    async with db.connection() as conn:
+        epic = await service.owned_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    return EpicOut.from_row(epic)
+
+
+@blueprint.delete("/<epic_id>")
+@login_required
+@validate_response(MessageOut)
+async def delete_epic(epic_id: str) -> MessageOut:
+    """Delete an epic and everything under it."""
+    async with db.transaction() as conn:
+        deleted = await repo.delete_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    if not deleted:
+        raise APIError(404, *service.NOT_FOUND)
+    return MessageOut(message="Epic deleted")
+
+
+@blueprint.get("/<epic_id>/permissions")
+@login_required
+@validate_response(PermissionsOut)
+async def get_permissions(epic_id: str) -> PermissionsOut:
+    """What may be changed on the epic and under it, given its stage."""
+    async with db.connection() as conn:
+        epic = await service.owned_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    return PermissionsOut(epic_id=epic_id, current_stage=epic["current_stage"], permissions=rules.permissions(epic))
+
+
+@blueprint.post("/<epic_id>/chat")
+@login_required
+@ai_route
+@validate_request(ChatIn)
+async def chat(epic_id: str, data: ChatIn) -> Response:
+    """Talk with the PM assistant about the epic (Server-Sent Events: chunk*, proposal?, done | error)."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.transaction() as conn:  # prelude
+        epic = await service.owned_epic(conn, user_id=user_id, epic_id=epic_id)
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+        history = await repo.recent_messages(conn, epic_id=epic_id, limit=prompts.HISTORY_LIMIT)
+        await repo.add_event(conn, epic_id=epic_id, role="user", content=data.content, stage=epic["current_stage"])
+    system = prompts.system_prompt(epic, context)
+    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
+    save_reply = service.reply_epilogue(epic_id=epic_id, stage=epic["current_stage"], metadata=metadata)
+    deltas = stream(call, system, prompts.chat_messages(history, data.content))
+    return event_stream(ai_events(deltas, database=database, epilogue=save_reply))
+
+
+@blueprint.post("/<epic_id>/confirm-proposal")
+@login_required
+@validate_request(DecisionIn)
+@validate_response(EpicOut)
+async def confirm_proposal(epic_id: str, data: DecisionIn) -> EpicOut:
+    """Confirm (lock and advance) or reject the pending proposal."""
+    async with db.transaction() as conn:
+        epic = await service.decide_proposal(
+            conn, user_id=current_user_id(), epic_id=epic_id, proposal_id=data.proposal_id, confirmed=data.confirmed
+        )
+    return EpicOut.from_row(epic)
+
+
+@blueprint.get("/<epic_id>/transcript")
+@login_required
+@validate_response(TranscriptOut)
+async def transcript(epic_id: str) -> TranscriptOut:
+    """Every message and system note of the epic, oldest first."""
+    async with db.connection() as conn:
+        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+        events = await repo.list_events(conn, epic_id=epic_id)
+    return TranscriptOut(events=events)
+
+
+@blueprint.get("/<epic_id>/decisions")
+@login_required
+@validate_response(DecisionsOut)
+async def decisions(epic_id: str) -> DecisionsOut:
+    """The epic's audit trail: every confirmation, rejection and automatic advance."""
+    async with db.connection() as conn:
+        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+        rows = await repo.list_decisions(conn, epic_id=epic_id)
+    return DecisionsOut(decisions=rows)
+
+
+@blueprint.get("/<epic_id>/artifacts")
+@login_required
+@validate_response(list[ArtifactOut])
+async def list_artifacts(epic_id: str) -> list[ArtifactOut]:
+    """The epic's legacy artifacts (a plain array)."""
+    async with db.connection() as conn:
+        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+        rows = await repo.list_artifacts(conn, epic_id=epic_id)
+    return [ArtifactOut(**row) for row in rows]
+
+
+@blueprint.post("/<epic_id>/artifacts")
+@login_required
+@validate_request(ArtifactIn)
+@validate_response(ArtifactOut)
+async def create_artifact(epic_id: str, data: ArtifactIn) -> ArtifactOut:
+    """Add a legacy artifact to the epic."""
+    async with db.transaction() as conn:
+        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+        row = await repo.create_artifact(conn, epic_id=epic_id, **data.model_dump())
+    return ArtifactOut(**row)
+
+
+@blueprint.delete("/<epic_id>/artifacts/<artifact_id>")
+@login_required
+@validate_response(MessageOut)
+async def delete_artifact(epic_id: str, artifact_id: str) -> MessageOut:
+    """Remove one of the epic's artifacts."""
+    async with db.connection() as conn:
+        deleted = await repo.delete_artifact(conn, user_id=current_user_id(), epic_id=epic_id, artifact_id=artifact_id)
+    if not deleted:
+        raise APIError(404, "ARTIFACT_NOT_FOUND", "Artifact not found")
+    return MessageOut(message="Artifact deleted")

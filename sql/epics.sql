@@ -1,0 +1,162 @@
+-- name: create_epic(epic_id, user_id, title)$
+-- A new epic in its first stage.
+INSERT INTO epics (epic_id, user_id, title)
+VALUES (:epic_id, :user_id, :title)
+RETURNING epic_id;
+
+-- name: create_snapshot(epic_id)!
+-- The empty snapshot every epic has.
+INSERT INTO epic_snapshots (epic_id)
+VALUES (:epic_id);
+
+-- name: list_epics(user_id)
+-- The user's epics with their snapshots, most recently changed first (archived ones included).
+SELECT e.epic_id, e.title, e.current_stage, e.is_archived, e.pending_proposal, e.moscow_score,
+       e.created_at, e.updated_at,
+       s.problem_statement, s.problem_confirmed_at, s.desired_outcome, s.outcome_confirmed_at,
+       s.epic_summary, s.acceptance_criteria, s.epic_details, s.epic_locked_at
+  FROM epics AS e
+  JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
+ WHERE e.user_id = :user_id
+ ORDER BY e.updated_at DESC, e.epic_id;
+
+-- name: get_epic(user_id, epic_id)^
+-- One epic with its snapshot; nothing when it does not exist or another user owns it.
+SELECT e.epic_id, e.title, e.current_stage, e.is_archived, e.pending_proposal, e.moscow_score,
+       e.created_at, e.updated_at,
+       s.problem_statement, s.problem_confirmed_at, s.desired_outcome, s.outcome_confirmed_at,
+       s.epic_summary, s.acceptance_criteria, s.epic_details, s.epic_locked_at
+  FROM epics AS e
+  JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id;
+
+-- name: lock_epic_row(user_id, epic_id)$
+-- Take the epic's row lock for a stage change (confirmations of one epic run one at a time).
+SELECT epic_id
+  FROM epics
+ WHERE epic_id = :epic_id
+   AND user_id = :user_id
+   FOR UPDATE;
+
+-- name: epic_exists(user_id, epic_id)$
+-- Whether the epic exists and belongs to the user.
+SELECT EXISTS (
+       SELECT 1
+         FROM epics
+        WHERE epic_id = :epic_id
+          AND user_id = :user_id);
+
+-- name: allow_history_delete(parent_id)$
+-- Let this transaction delete the append-only history of one parent (checked by guard_append_only()).
+SELECT set_config('jarlpm.deleting', :parent_id, true);
+
+-- name: delete_epic(user_id, epic_id)$
+-- Delete an epic; its snapshot, history, artifacts (and later features) go with it.
+DELETE FROM epics
+ WHERE epic_id = :epic_id
+   AND user_id = :user_id
+RETURNING epic_id;
+
+-- name: add_event(event_id, epic_id, role, content, stage, event_metadata)!
+-- Append one message or system note to an epic's transcript.
+INSERT INTO epic_transcript_events (event_id, epic_id, role, content, stage, event_metadata)
+VALUES (:event_id, :epic_id, :role, :content, :stage, :event_metadata);
+
+-- name: recent_messages(epic_id, max_rows)
+-- The newest user and assistant messages of an epic (newest first; the caller reverses them).
+SELECT role, content
+  FROM epic_transcript_events
+ WHERE epic_id = :epic_id
+   AND role IN ('user', 'assistant')
+ ORDER BY seq DESC
+ LIMIT :max_rows;
+
+-- name: list_events(epic_id)
+-- An epic's whole transcript, oldest first.
+SELECT event_id, epic_id, role, content, stage, event_metadata, created_at
+  FROM epic_transcript_events
+ WHERE epic_id = :epic_id
+ ORDER BY seq;
+
+-- name: set_pending_proposal(epic_id, stage, proposal)$
+-- Store the proposal of a reply, unless the epic has moved on from the stage it was made in.
+UPDATE epics
+   SET pending_proposal = :proposal
+ WHERE epic_id = :epic_id
+   AND current_stage = :stage
+RETURNING epic_id;
+
+-- name: clear_pending_proposal(epic_id)!
+-- Forget the pending proposal (confirmed or rejected).
+UPDATE epics
+   SET pending_proposal = NULL
+ WHERE epic_id = :epic_id;
+
+-- name: set_stage(epic_id, stage)!
+-- Move an epic to a later stage (guard_forward_stage() refuses going back); locking stamps locked_at.
+UPDATE epics
+   SET current_stage = :stage::text,
+       locked_at = CASE WHEN :stage::text = 'epic_locked' THEN now() ELSE locked_at END
+ WHERE epic_id = :epic_id;
+
+-- name: confirm_problem(epic_id, problem_statement)!
+-- Write and freeze the problem statement.
+UPDATE epic_snapshots
+   SET problem_statement = :problem_statement,
+       problem_confirmed_at = now()
+ WHERE epic_id = :epic_id;
+
+-- name: confirm_outcome(epic_id, desired_outcome)!
+-- Write and freeze the desired outcome.
+UPDATE epic_snapshots
+   SET desired_outcome = :desired_outcome,
+       outcome_confirmed_at = now()
+ WHERE epic_id = :epic_id;
+
+-- name: confirm_final(epic_id, epic_summary, acceptance_criteria, epic_details)!
+-- Write and freeze the final epic.
+UPDATE epic_snapshots
+   SET epic_summary = :epic_summary,
+       acceptance_criteria = :acceptance_criteria,
+       epic_details = :epic_details,
+       epic_locked_at = now()
+ WHERE epic_id = :epic_id;
+
+-- name: add_decision(decision_id, epic_id, decision_type, from_stage, to_stage, proposal_id, content_snapshot, user_id)!
+-- Record one decision in the epic's audit trail.
+INSERT INTO epic_decisions (decision_id, epic_id, decision_type, from_stage, to_stage, proposal_id,
+                            content_snapshot, user_id)
+VALUES (:decision_id, :epic_id, :decision_type, :from_stage, :to_stage, :proposal_id,
+        :content_snapshot, :user_id);
+
+-- name: list_decisions(epic_id)
+-- An epic's decisions, oldest first.
+SELECT decision_id, epic_id, decision_type, from_stage, to_stage, proposal_id, content_snapshot, user_id,
+       created_at
+  FROM epic_decisions
+ WHERE epic_id = :epic_id
+ ORDER BY seq;
+
+-- name: list_artifacts(epic_id)
+-- An epic's legacy artifacts, oldest first.
+SELECT artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority, created_at
+  FROM epic_artifacts
+ WHERE epic_id = :epic_id
+ ORDER BY created_at, artifact_id;
+
+-- name: create_artifact(artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority)^
+-- Add a legacy artifact to an epic.
+INSERT INTO epic_artifacts (artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority)
+VALUES (:artifact_id, :epic_id, :artifact_type, :title, :description, :acceptance_criteria, :priority)
+RETURNING artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority, created_at;
+
+-- name: delete_artifact(user_id, epic_id, artifact_id)$
+-- Remove an artifact of one of the user's epics.
+DELETE FROM epic_artifacts AS a
+ USING epics AS e
+ WHERE a.artifact_id = :artifact_id
+   AND a.epic_id = :epic_id
+   AND e.epic_id = a.epic_id
+   AND e.user_id = :user_id
+RETURNING a.artifact_id;
