@@ -37,7 +37,7 @@ class PoolTimeout(APIError):
         )
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def init_connection(conn: asyncpg.Connection) -> None:
     # json/jsonb in and out as Python values, so repositories never see raw JSON text.
     for type_name in ("json", "jsonb"):
         await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
@@ -69,7 +69,7 @@ class Database:
             max_inactive_connection_lifetime=settings.db_pool_recycle,
             statement_cache_size=settings.db_statement_cache_size,
             server_settings={"application_name": "jarlpm"},
-            init=_init_connection,
+            init=init_connection,
         )
         log.info("database pool open (min %d, max %d)", settings.db_pool_size, settings.pool_max_size)
 

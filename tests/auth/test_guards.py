@@ -200,6 +200,7 @@ async def test_test_login_gives_a_fresh_session_subscription_and_context(make_se
 
 
 LIBRARY_ROUTES = {"openapi", "swagger_ui"}
+AI_PATH_MARKERS = ("/chat", "/generate", "/ai/", "/suggest", "/refine")
 
 
 def test_every_route_is_authenticated_or_explicitly_public(make_settings, database_url) -> None:
@@ -213,3 +214,17 @@ def test_every_route_is_authenticated_or_explicitly_public(make_settings, databa
             unmarked.append(rule.rule)
     assert unmarked == []
     assert len(list(app.url_map.iter_rules())) > len(LIBRARY_ROUTES)
+
+
+def test_every_ai_route_is_rate_limited_per_user(make_settings, database_url) -> None:
+    from quart_rate_limiter import QUART_RATE_LIMITER_LIMITS_ATTRIBUTE
+
+    from jarlpm.http.rate_limits import AI_ROUTE_ATTRIBUTE
+
+    app = create_app(make_settings(database_url))
+    ai_rules = [rule for rule in app.url_map.iter_rules() if any(marker in rule.rule for marker in AI_PATH_MARKERS)]
+    assert ai_rules, "the app has AI routes"
+    for rule in ai_rules:
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, AI_ROUTE_ATTRIBUTE, False), rule.rule
+        assert getattr(view, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, []), rule.rule

@@ -1,0 +1,75 @@
+"""Epic chat under real Hypercorn: a held stream leaves the one-connection pool free; a disconnect keeps the partial reply."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from jarlpm.app import create_app
+from tests.db.helpers import fetch
+from tests.fakes.llm_server import VALID_KEY, Reply
+from tests.helpers import PASSWORD
+from tests.serving import parse_frames, served
+
+
+async def signed_in_with_epic(http: httpx.AsyncClient) -> tuple[dict[str, str], str]:
+    signup = await http.post("/api/auth/signup", json={"email": "s@jarlpm.dev", "password": PASSWORD, "name": "S"})
+    headers = {"Authorization": f"Bearer {signup.cookies['session_token']}"}
+    http.cookies.clear()
+    await http.post("/api/llm-providers", json={"provider": "anthropic", "api_key": VALID_KEY}, headers=headers)
+    epic = await http.post("/api/epics", json={"title": "Streaming"}, headers=headers)
+    return headers, epic.json()["epic_id"]
+
+
+async def assistant_rows(database_url: str) -> list[dict]:
+    return await fetch(
+        database_url, "SELECT content, event_metadata FROM epic_transcript_events WHERE role = 'assistant' ORDER BY seq"
+    )
+
+
+async def test_the_pool_of_one_serves_other_requests_while_a_chat_is_held_open(make_settings, database_url, fake_llm) -> None:
+    fake_llm.script(Reply(chunks=["Let me ", "think"], hold=True))
+    app = create_app(make_settings(database_url, db_pool_size=1, db_max_overflow=0, db_pool_timeout=2.0))
+    async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+        headers, epic_id = await signed_in_with_epic(http)
+        async with http.stream("POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers) as response:
+            reader = response.aiter_text()
+            received = ""
+            while '"type":"chunk"' not in received:
+                received += await anext(reader)
+            listed = await http.get("/api/epics", headers=headers)
+            login = await http.post("/api/auth/login", json={"email": "s@jarlpm.dev", "password": PASSWORD})
+            http.cookies.clear()
+            assert (listed.status_code, login.status_code) == (200, 200)
+            assert listed.json()["epics"][0]["epic_id"] == epic_id
+            fake_llm.release()
+            async for text in reader:
+                received += text
+    assert [e["type"] for e in parse_frames(received)][-1] == "done"
+    [row] = await assistant_rows(database_url)
+    assert row["content"] == "Let me think" and "interrupted" not in row["event_metadata"]
+
+
+async def test_a_disconnect_keeps_the_partial_reply_marked_interrupted(make_settings, database_url, fake_llm) -> None:
+    fake_llm.script(Reply(chunks=["Half ", "an answer"], hold=True))
+    app = create_app(make_settings(database_url))
+    async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+        headers, epic_id = await signed_in_with_epic(http)
+        async with http.stream("POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers) as response:
+            received = ""
+            async for text in response.aiter_text():
+                received += text
+                if received.count('"type":"chunk"') == 2:
+                    break
+        rows: list[dict] = []
+        for _ in range(200):
+            rows = await assistant_rows(database_url)
+            if rows:
+                break
+            await asyncio.sleep(0.05)
+        fake_llm.release()
+    assert [row["content"] for row in rows] == ["Half an answer"]
+    assert rows[0]["event_metadata"]["interrupted"] is True
+    assert rows[0]["event_metadata"]["prompt_version"].startswith("epic-chat-")
+    assert await fetch(database_url, "SELECT pending_proposal FROM epics") == [{"pending_proposal": None}]
