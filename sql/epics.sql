@@ -47,10 +47,6 @@ SELECT EXISTS (
         WHERE epic_id = :epic_id
           AND user_id = :user_id);
 
--- name: allow_history_delete(parent_id)$
--- Let this transaction delete the append-only history of one parent (checked by guard_append_only()).
-SELECT set_config('jarlpm.deleting', :parent_id, true);
-
 -- name: delete_epic(user_id, epic_id)$
 -- Delete an epic; its snapshot, history, artifacts (and later features) go with it.
 DELETE FROM epics

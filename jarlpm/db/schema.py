@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy import (
     ARRAY,
     BigInteger,
+    Computed,
+    Float,
     Identity,
     Boolean,
     CheckConstraint,
@@ -84,6 +86,10 @@ TRANSCRIPT_ROLES = ("user", "assistant", "system")
 DECISION_TYPES = ("confirm_proposal", "reject_proposal", "auto_advance")
 MOSCOW_SCORES = ("must_have", "should_have", "could_have", "wont_have")
 ARTIFACT_TYPES = ("feature", "user_story", "bug")
+WORK_STAGES = ("draft", "refining", "approved")
+WORK_SOURCES = ("manual", "ai_generated")
+STORY_PRIORITIES = ("must-have", "should-have", "nice-to-have")
+SPRINT_STATUSES = ("draft", "ready", "in_progress", "done", "blocked")
 
 users = Table(
     "users",
@@ -294,4 +300,126 @@ epic_artifacts = Table(
     created_at(),
     updated_at(),
     one_of("artifact_type", ARTIFACT_TYPES),
+)
+
+
+def moscow_columns() -> list[Column]:
+    return [Column("moscow_score", String(20)), Column("moscow_reasoning", Text)]
+
+
+def rice_columns() -> list[Column]:
+    """Scoring, written by the scoring and poker modules; stays writable after approval."""
+    return [
+        Column("rice_reach", Integer),
+        Column("rice_impact", Float),
+        Column("rice_confidence", Float),
+        Column("rice_effort", Float),
+        Column("rice_total", Float),
+        Column("rice_reasoning", Text),
+    ]
+
+
+def work_item_checks() -> list[CheckConstraint]:
+    return [
+        one_of("current_stage", WORK_STAGES),
+        one_of("source", WORK_SOURCES),
+        CheckConstraint("(current_stage = 'approved') = (approved_at IS NOT NULL)", name="approved_at_when_approved"),
+    ]
+
+
+def conversation_role() -> tuple[Column, CheckConstraint]:
+    return Column("role", String(20), nullable=False), one_of("role", TRANSCRIPT_ROLES)
+
+
+# Content columns freeze once a feature is approved (trigger guard_approved_content, migration 0005).
+features = Table(
+    "features",
+    metadata,
+    *public_id("feature_id", "feat"),
+    parent("epic_id", "epics"),
+    Column("title", String(500), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("acceptance_criteria", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("current_stage", String(20), nullable=False, server_default=text("'draft'")),
+    Column("source", String(20), nullable=False, server_default=text("'manual'")),
+    Column("priority", Integer),
+    *moscow_columns(),
+    *rice_columns(),
+    created_at(),
+    updated_at(),
+    Column("approved_at", DateTime(timezone=True)),
+    *work_item_checks(),
+    one_of("moscow_score", MOSCOW_SCORES),
+)
+
+# Append-only. epic_id is kept beside feature_id so deleting the epic may remove these rows too.
+feature_conversation_events = Table(
+    "feature_conversation_events",
+    metadata,
+    *public_id("event_id", "fevt"),
+    parent("feature_id", "features", index=False),
+    parent("epic_id", "epics", index=False),
+    *conversation_role(),
+    Column("content", Text, nullable=False),
+    Column("event_metadata", JSONB),
+    created_at(),
+    history_order(),
+    Index("ix_feature_conversation_events_feature_id_seq", "feature_id", "seq"),
+)
+
+# Feature-bound (feature_id set) or standalone (feature_id NULL); always owned by user_id.
+user_stories = Table(
+    "user_stories",
+    metadata,
+    *public_id("story_id", "story"),
+    owner(),
+    Column("feature_id", String(50), ForeignKey("features.feature_id", ondelete="CASCADE"), index=True),
+    Column("title", String(500)),
+    Column("persona", String(200), nullable=False),
+    Column("action", Text, nullable=False),
+    Column("benefit", Text, nullable=False),
+    Column(
+        "story_text",
+        Text,
+        Computed("'As a ' || persona || ', I want to ' || action || ' so that ' || benefit || '.'", persisted=True),
+    ),
+    Column("acceptance_criteria", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("labels", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("story_priority", String(20)),
+    Column("dependencies", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("risks", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("edge_cases", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("notes_for_engineering", Text),
+    Column("current_stage", String(20), nullable=False, server_default=text("'draft'")),
+    Column("source", String(20), nullable=False, server_default=text("'manual'")),
+    Column("story_points", Integer),
+    Column("priority", Integer),
+    *rice_columns(),
+    Column("is_standalone", Boolean, Computed("feature_id IS NULL", persisted=True)),
+    Column("sprint_number", Integer),
+    Column("status", String(20)),
+    Column("blocked_reason", Text),
+    created_at(),
+    updated_at(),
+    Column("approved_at", DateTime(timezone=True)),
+    *work_item_checks(),
+    one_of("story_priority", STORY_PRIORITIES),
+    one_of("status", SPRINT_STATUSES),
+    CheckConstraint("story_points >= 0", name="story_points_range"),
+)
+
+# Append-only; the ids of every ancestor are kept so deleting any of them may remove these rows.
+user_story_conversation_events = Table(
+    "user_story_conversation_events",
+    metadata,
+    *public_id("event_id", "sevt"),
+    parent("story_id", "user_stories", index=False),
+    Column("feature_id", String(50), ForeignKey("features.feature_id", ondelete="CASCADE")),
+    Column("epic_id", String(50), ForeignKey("epics.epic_id", ondelete="CASCADE")),
+    *conversation_role(),
+    Column("content", Text, nullable=False),
+    Column("event_metadata", JSONB),
+    created_at(),
+    history_order(),
+    Index("ix_user_story_conversation_events_story_id_seq", "story_id", "seq"),
 )

@@ -102,3 +102,21 @@ def chat_messages(history: Sequence[Mapping], user_message: str) -> list[Message
     """The last HISTORY_LIMIT user/assistant messages (oldest first), then the new one."""
     recent = [{"role": event["role"], "content": event["content"]} for event in history][-HISTORY_LIMIT:]
     return [*recent, {"role": "user", "content": user_message}]
+
+
+def epic_brief(epic: Mapping) -> str:
+    """The locked epic as later prompts (features, stories) read it."""
+    snapshot = epic["snapshot"]
+    details = snapshot.get("epic_details") or {}
+    lines = [
+        f"EPIC: {epic['title'] or 'Untitled'}",
+        f"Problem: {snapshot.get('problem_statement') or 'Not yet defined'}",
+        f"Desired outcome: {snapshot.get('desired_outcome') or 'Not yet defined'}",
+        f"Summary: {snapshot.get('epic_summary') or 'Not yet defined'}",
+        "Acceptance criteria:",
+        *(f"- {item}" for item in snapshot.get("acceptance_criteria") or ["Not yet defined"]),
+    ]
+    for key, label in (("in_scope", "In scope"), ("out_of_scope", "Out of scope")):
+        if details.get(key):
+            lines += [f"{label}:", *(f"- {item}" for item in details[key])]
+    return "\n".join(lines)

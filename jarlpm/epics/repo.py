@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from asyncpg import Connection
 
+from jarlpm.db.history import allow_history_delete
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
 
@@ -54,7 +55,7 @@ async def epic_exists(conn: Connection, *, user_id: str, epic_id: str) -> bool:
 
 async def delete_epic(conn: Connection, *, user_id: str, epic_id: str) -> bool:
     """Delete the epic and everything under it (in the caller's transaction)."""
-    await queries.epics.allow_history_delete(conn, parent_id=epic_id)
+    await allow_history_delete(conn, parent_id=epic_id)
     return await queries.epics.delete_epic(conn, user_id=user_id, epic_id=epic_id) is not None
 
 

@@ -73,6 +73,7 @@ class StreamEnd:
 
 
 Finish = Callable[[str], Awaitable[Any]]
+Announce = Callable[[StreamEnd], Sequence[Mapping[str, Any]]]
 Epilogue = Callable[[Connection, StreamEnd], Awaitable[Sequence[Mapping[str, Any]]]]
 
 _DONE = object()
@@ -126,14 +127,17 @@ async def ai_events(
     database: Database,
     epilogue: Epilogue | None = None,
     finish: Finish | None = None,
+    announce: Announce | None = None,
     done: Mapping[str, Any] | None = None,
     after_error: Sequence[Mapping[str, Any]] = (),
     keep_alive_seconds: float = KEEP_ALIVE_SECONDS,
 ) -> AsyncIterator[bytes]:
     """`chunk` events as the provider streams, then the epilogue, its events, and `done`.
 
-    `finish` turns the full text into a result without a connection (parsing, repairs); the epilogue
-    stores what should be stored. On failure the client gets `error` (then `after_error`).
+    `finish` turns the full text into a result without a connection (parsing, repairs); `announce`
+    turns a completed stream into events that need no database (e.g. generated drafts); the epilogue
+    stores what should be stored and adds its events. On failure the client gets `error` (then
+    `after_error`).
     """
     received: list[str] = []
     try:
@@ -153,7 +157,7 @@ async def ai_events(
     except BaseException:  # the client went away (CancelledError / GeneratorExit): keep what was said
         await _save_interrupted(database, epilogue, "".join(received))
         raise
-    async for chunk in _final_frames(database, epilogue, end, done, after_error):
+    async for chunk in _final_frames(database, epilogue, end, announce, done, after_error):
         yield chunk
 
 
@@ -168,6 +172,7 @@ async def _final_frames(
     database: Database,
     epilogue: Epilogue | None,
     end: StreamEnd,
+    announce: Announce | None,
     done: Mapping[str, Any] | None,
     after_error: Sequence[Mapping[str, Any]],
 ) -> AsyncIterator[bytes]:
@@ -181,6 +186,6 @@ async def _final_frames(
         for event in after_error:
             yield frame(event)
         return
-    for event in events:
+    for event in [*(announce(end) if announce else []), *events]:
         yield frame(event)
     yield frame(done or {"type": "done"})

@@ -1,0 +1,1 @@
+"""Features: generated from a locked epic, refined by conversation, approved (then frozen)."""

@@ -1,0 +1,179 @@
+"""/api/features: features of a locked epic, generated, refined by conversation, approved."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from quart import Blueprint, Response
+from quart_schema import validate_request, validate_response
+
+from jarlpm import db
+from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.epics import repo as epics
+from jarlpm.epics.service import owned_epic
+from jarlpm.features import prompts, repo, service
+from jarlpm.features.models import (
+    ChatIn,
+    ConversationEventOut,
+    FeatureIn,
+    FeatureOut,
+    FeatureUpdate,
+    FeatureUpdateIn,
+    GeneratedFeature,
+    GenerateIn,
+    MessageOut,
+)
+from jarlpm.errors import APIError
+from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.sse import StreamEnd, ai_events, event_stream
+from jarlpm.llm.calls import stream
+from jarlpm.llm.structured import parse_or_repair
+from jarlpm.llm.update_blocks import parse_update
+from jarlpm.llm_providers.service import prepare_ai_call
+
+blueprint = Blueprint("features", __name__, url_prefix="/features")
+
+GeneratedFeatures = Annotated[list[GeneratedFeature], Field(min_length=1)]
+AFTER_ERROR = [{"type": "done"}]  # the contract ends a failed generation with `done` too
+
+
+@blueprint.get("/epic/<epic_id>")
+@login_required
+@validate_response(list[FeatureOut])
+async def list_features(epic_id: str) -> list[FeatureOut]:
+    """The epic's features, oldest first (a plain array)."""
+    user_id = current_user_id()
+    async with db.connection() as conn:
+        await owned_epic(conn, user_id=user_id, epic_id=epic_id)
+        features = await repo.list_features(conn, user_id=user_id, epic_id=epic_id)
+    return [FeatureOut(**feature) for feature in features]
+
+
+@blueprint.post("/epic/<epic_id>")
+@login_required
+@validate_request(FeatureIn)
+@validate_response(FeatureOut, 201)
+async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int]:
+    """Add a draft feature to a locked epic."""
+    async with db.transaction() as conn:
+        await service.locked_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+        feature = await repo.create_feature(conn, epic_id=epic_id, **data.model_dump())
+    return FeatureOut(**feature), 201
+
+
+@blueprint.post("/epic/<epic_id>/generate")
+@login_required
+@ai_route
+@validate_request(GenerateIn)
+async def generate_features(epic_id: str, data: GenerateIn) -> Response:
+    """Draft features for a locked epic (Server-Sent Events: chunk*, features | error, done). Nothing is saved."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.connection() as conn:
+        epic = await service.locked_epic(conn, user_id=user_id, epic_id=epic_id)
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+    system, messages = prompts.generate_prompt(epic, context, data.count)
+
+    async def validate(text: str) -> list[GeneratedFeature]:
+        return await parse_or_repair(call, system, messages, text, GeneratedFeatures)
+
+    def announce(end: StreamEnd) -> list[dict]:
+        return [{"type": "features", "features": [feature.model_dump() for feature in end.result]}]
+
+    deltas = stream(call, system, messages)
+    return event_stream(
+        ai_events(deltas, database=database, finish=validate, announce=announce, after_error=AFTER_ERROR)
+    )
+
+
+@blueprint.get("/<feature_id>")
+@login_required
+@validate_response(FeatureOut)
+async def get_feature(feature_id: str) -> FeatureOut:
+    """One feature."""
+    async with db.connection() as conn:
+        feature = await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+    return FeatureOut(**feature)
+
+
+@blueprint.put("/<feature_id>")
+@login_required
+@validate_request(FeatureUpdateIn)
+@validate_response(FeatureOut)
+async def update_feature(feature_id: str, data: FeatureUpdateIn) -> FeatureOut:
+    """Change a feature's content; 400 once it is approved."""
+    async with db.transaction() as conn:
+        feature = await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+        service.refuse_if_approved(feature, "update")
+        updated = await repo.update_feature(conn, feature_id=feature_id, **data.model_dump())
+    if updated is None:
+        raise APIError(400, "FEATURE_APPROVED", "Cannot update approved features")
+    return FeatureOut(**updated)
+
+
+@blueprint.delete("/<feature_id>")
+@login_required
+@validate_response(MessageOut)
+async def delete_feature(feature_id: str) -> MessageOut:
+    """Delete a feature (approved ones too) with its stories and conversation."""
+    async with db.transaction() as conn:
+        deleted = await repo.delete_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+    if not deleted:
+        raise APIError(404, *service.NOT_FOUND)
+    return MessageOut(message="Feature deleted")
+
+
+@blueprint.post("/<feature_id>/approve")
+@login_required
+@validate_response(FeatureOut)
+async def approve_feature(feature_id: str) -> FeatureOut:
+    """Approve a feature: its content is frozen from now on."""
+    async with db.transaction() as conn:
+        await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+        approved = await repo.approve_feature(conn, feature_id=feature_id)
+    if approved is None:
+        raise APIError(400, "FEATURE_ALREADY_APPROVED", "Feature is already approved")
+    return FeatureOut(**approved)
+
+
+@blueprint.get("/<feature_id>/conversation")
+@login_required
+@validate_response(list[ConversationEventOut])
+async def conversation(feature_id: str) -> list[ConversationEventOut]:
+    """The refinement conversation about a feature, oldest first."""
+    async with db.connection() as conn:
+        await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+        events = await repo.list_events(conn, feature_id=feature_id)
+    return [ConversationEventOut(**event) for event in events]
+
+
+@blueprint.post("/<feature_id>/chat")
+@login_required
+@ai_route
+@validate_request(ChatIn)
+async def chat(feature_id: str, data: ChatIn) -> Response:
+    """Refine a feature with the assistant (Server-Sent Events: chunk*, feature_updated?, done | error)."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.transaction() as conn:  # prelude
+        feature = await service.owned_feature(conn, user_id=user_id, feature_id=feature_id)
+        service.refuse_if_approved(feature, "refine")
+        epic = await epics.get_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+        history = await repo.recent_messages(conn, feature_id=feature_id, limit=prompts.HISTORY_LIMIT)
+        await repo.start_refining(conn, feature_id=feature_id)
+        await repo.add_event(conn, feature_id=feature_id, epic_id=feature["epic_id"], role="user", content=data.content)
+    system = prompts.refine_system_prompt(epic, feature, context)
+    messages = prompts.chat_messages(history, data.content)
+
+    async def find_update(text: str) -> FeatureUpdate | None:
+        return await parse_update(call, system, messages, text, prompts.UPDATE_TAG, FeatureUpdate)
+
+    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
+    save_reply = service.refine_epilogue(feature_id=feature_id, epic_id=feature["epic_id"], metadata=metadata)
+    deltas = stream(call, system, messages)
+    return event_stream(ai_events(deltas, database=database, finish=find_update, epilogue=save_reply))

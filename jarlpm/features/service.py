@@ -1,0 +1,54 @@
+"""Feature steps shared by several routes: ownership, the locked-epic rule, saving a refinement reply."""
+
+from __future__ import annotations
+
+from asyncpg import Connection
+
+from jarlpm.epics.service import owned_epic
+from jarlpm.errors import APIError
+from jarlpm.features import repo
+from jarlpm.features.models import FeatureUpdate
+from jarlpm.http.sse import Epilogue, StreamEnd
+
+NOT_FOUND = ("FEATURE_NOT_FOUND", "Feature not found")
+
+
+async def owned_feature(conn: Connection, *, user_id: str, feature_id: str) -> dict:
+    feature = await repo.get_feature(conn, user_id=user_id, feature_id=feature_id)
+    if feature is None:
+        raise APIError(404, *NOT_FOUND)
+    return feature
+
+
+async def locked_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict:
+    """The user's epic, which must be locked before features are created or generated (400 otherwise)."""
+    epic = await owned_epic(conn, user_id=user_id, epic_id=epic_id)
+    if epic["current_stage"] != "epic_locked":
+        raise APIError(400, "EPIC_NOT_LOCKED", "Epic must be locked before creating features")
+    return epic
+
+
+def refuse_if_approved(feature: dict, action: str) -> None:
+    if feature["current_stage"] == "approved":
+        raise APIError(400, "FEATURE_APPROVED", f"Cannot {action} approved features")
+
+
+def refine_epilogue(*, feature_id: str, epic_id: str, metadata: dict) -> Epilogue:
+    """Saves the assistant's reply, then applies its validated update (announced as `feature_updated`)."""
+
+    async def save(conn: Connection, end: StreamEnd) -> list[dict]:
+        if end.status == "failed" or (end.interrupted and not end.text):
+            return []
+        extra = {"interrupted": True} if end.interrupted else {}
+        await repo.add_event(
+            conn, feature_id=feature_id, epic_id=epic_id, role="assistant", content=end.text, event_metadata={**metadata, **extra}
+        )
+        update: FeatureUpdate | None = end.result
+        if update is None:
+            return []
+        changes = update.model_dump(exclude_none=True)
+        if await repo.update_feature(conn, feature_id=feature_id, **changes) is None:
+            return []  # approved while the reply streamed: its content is frozen
+        return [{"type": "feature_updated", "update": changes}]
+
+    return save
