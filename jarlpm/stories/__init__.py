@@ -1,0 +1,1 @@
+"""User stories: feature-bound (generated from an approved feature) and standalone."""

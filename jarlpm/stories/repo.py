@@ -1,0 +1,100 @@
+"""Story rows and their conversation: a connection in, plain dicts out."""
+
+from __future__ import annotations
+
+from asyncpg import Connection
+
+from jarlpm.db.history import allow_history_delete
+from jarlpm.db.ids import new_id
+from jarlpm.db.queries import queries
+
+CONTENT_FIELDS = (
+    "title",
+    "persona",
+    "action",
+    "benefit",
+    "acceptance_criteria",
+    "labels",
+    "story_priority",
+    "dependencies",
+    "risks",
+    "edge_cases",
+    "notes_for_engineering",
+)
+
+
+def _dict(row: object) -> dict | None:
+    return dict(row) if row is not None else None  # type: ignore[call-overload]
+
+
+async def list_feature_stories(conn: Connection, *, user_id: str, feature_id: str) -> list[dict]:
+    rows = queries.stories.list_feature_stories(conn, user_id=user_id, feature_id=feature_id)
+    return [dict(row) async for row in rows]
+
+
+async def get_story(conn: Connection, *, user_id: str, story_id: str, standalone: bool) -> dict | None:
+    return _dict(await queries.stories.get_story(conn, user_id=user_id, story_id=story_id, standalone=standalone))
+
+
+async def create_story(
+    conn: Connection, *, user_id: str, feature_id: str | None, source: str, story_points: int | None = None, **content: object
+) -> dict:
+    """`content` holds CONTENT_FIELDS (missing lists become empty)."""
+    values = {field: content.get(field) for field in CONTENT_FIELDS}
+    for field in ("acceptance_criteria", "labels", "dependencies", "risks", "edge_cases"):
+        values[field] = values[field] or []
+    row = await queries.stories.create_story(
+        conn, story_id=new_id("story"), user_id=user_id, feature_id=feature_id, source=source, story_points=story_points, **values
+    )
+    return dict(row)
+
+
+async def update_story(conn: Connection, *, story_id: str, story_points: int | None = None, **changes: object) -> dict | None:
+    """The story after the change (None values keep a field); None when it is approved."""
+    values = {field: changes.get(field) for field in CONTENT_FIELDS}
+    return _dict(await queries.stories.update_story(conn, story_id=story_id, story_points=story_points, **values))
+
+
+async def start_refining(conn: Connection, *, story_id: str) -> None:
+    await queries.stories.start_refining(conn, story_id=story_id)
+
+
+async def approve_story(conn: Connection, *, story_id: str) -> dict | None:
+    return _dict(await queries.stories.approve_story(conn, story_id=story_id))
+
+
+async def delete_story(conn: Connection, *, user_id: str, story_id: str, standalone: bool) -> bool:
+    await allow_history_delete(conn, parent_id=story_id)
+    deleted = await queries.stories.delete_story(conn, user_id=user_id, story_id=story_id, standalone=standalone)
+    return deleted is not None
+
+
+async def add_event(
+    conn: Connection,
+    *,
+    story_id: str,
+    feature_id: str | None,
+    epic_id: str | None,
+    role: str,
+    content: str,
+    event_metadata: dict | None = None,
+) -> None:
+    await queries.stories.add_event(
+        conn,
+        event_id=new_id("sevt"),
+        story_id=story_id,
+        feature_id=feature_id,
+        epic_id=epic_id,
+        role=role,
+        content=content,
+        event_metadata=event_metadata,
+    )
+
+
+async def recent_messages(conn: Connection, *, story_id: str, limit: int) -> list[dict]:
+    rows = [dict(row) async for row in queries.stories.recent_messages(conn, story_id=story_id, max_rows=limit)]
+    return rows[::-1]
+
+
+async def list_events(conn: Connection, *, story_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.stories.list_events(conn, story_id=story_id)]

@@ -1,0 +1,184 @@
+"""/api/stories: user stories of approved features (generated, refined, approved)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from quart import Blueprint, Response
+from quart_schema import validate_request, validate_response
+
+from jarlpm import db
+from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.epics import repo as epics
+from jarlpm.errors import APIError
+from jarlpm.features.service import owned_feature
+from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.sse import StreamEnd, ai_events, event_stream
+from jarlpm.llm.calls import stream
+from jarlpm.llm.structured import parse_or_repair
+from jarlpm.llm.update_blocks import parse_update
+from jarlpm.llm_providers.service import prepare_ai_call
+from jarlpm.stories import prompts, repo, service
+from jarlpm.stories.models import (
+    ChatIn,
+    ConversationEventOut,
+    GeneratedStory,
+    GenerateIn,
+    MessageOut,
+    StoryIn,
+    StoryOut,
+    StoryUpdate,
+    StoryUpdateIn,
+)
+
+blueprint = Blueprint("stories", __name__, url_prefix="/stories")
+
+GeneratedStories = Annotated[list[GeneratedStory], Field(min_length=1)]
+AFTER_ERROR = [{"type": "done"}]
+
+
+@blueprint.get("/feature/<feature_id>")
+@login_required
+@validate_response(list[StoryOut])
+async def list_feature_stories(feature_id: str) -> list[StoryOut]:
+    """The feature's stories by priority, then creation (a plain array)."""
+    user_id = current_user_id()
+    async with db.connection() as conn:
+        await owned_feature(conn, user_id=user_id, feature_id=feature_id)
+        stories = await repo.list_feature_stories(conn, user_id=user_id, feature_id=feature_id)
+    return [StoryOut(**story) for story in stories]
+
+
+@blueprint.post("/feature/<feature_id>")
+@login_required
+@validate_request(StoryIn)
+@validate_response(StoryOut, 201)
+async def create_feature_story(feature_id: str, data: StoryIn) -> tuple[StoryOut, int]:
+    """Add a draft story to an approved feature."""
+    user_id = current_user_id()
+    async with db.transaction() as conn:
+        await service.approved_feature(conn, user_id=user_id, feature_id=feature_id)
+        story = await repo.create_story(conn, user_id=user_id, feature_id=feature_id, **data.model_dump())
+    return StoryOut(**story), 201
+
+
+@blueprint.post("/feature/<feature_id>/generate")
+@login_required
+@ai_route
+@validate_request(GenerateIn)
+async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
+    """Draft stories for an approved feature (Server-Sent Events: chunk*, stories | error, done). Nothing is saved."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.connection() as conn:
+        feature = await service.approved_feature(conn, user_id=user_id, feature_id=feature_id)
+        epic = await epics.get_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+    system, messages = prompts.generate_prompt(epic, feature, context, data.count)
+
+    async def validate(text: str) -> list[GeneratedStory]:
+        return await parse_or_repair(call, system, messages, text, GeneratedStories)
+
+    def announce(end: StreamEnd) -> list[dict]:
+        return [{"type": "stories", "stories": [story.model_dump() for story in end.result]}]
+
+    deltas = stream(call, system, messages)
+    return event_stream(
+        ai_events(deltas, database=database, finish=validate, announce=announce, after_error=AFTER_ERROR)
+    )
+
+
+@blueprint.get("/<story_id>")
+@login_required
+@validate_response(StoryOut)
+async def get_story(story_id: str) -> StoryOut:
+    """One feature-bound story (a standalone story is served under /standalone)."""
+    async with db.connection() as conn:
+        story = await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+    return StoryOut(**story)
+
+
+@blueprint.put("/<story_id>")
+@login_required
+@validate_request(StoryUpdateIn)
+@validate_response(StoryOut)
+async def update_story(story_id: str, data: StoryUpdateIn) -> StoryOut:
+    """Change a story's content; 400 once it is approved."""
+    async with db.transaction() as conn:
+        story = await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+        updated = None
+        if story["current_stage"] != "approved":
+            updated = await repo.update_story(conn, story_id=story_id, **data.model_dump(exclude_none=True))
+    if updated is None:
+        raise APIError(400, "STORY_APPROVED", "Cannot update approved stories")
+    return StoryOut(**updated)
+
+
+@blueprint.delete("/<story_id>")
+@login_required
+@validate_response(MessageOut)
+async def delete_story(story_id: str) -> MessageOut:
+    """Delete a feature-bound story with its conversation."""
+    async with db.transaction() as conn:
+        deleted = await repo.delete_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+    if not deleted:
+        raise APIError(404, *service.NOT_FOUND)
+    return MessageOut(message="User story deleted")
+
+
+@blueprint.post("/<story_id>/approve")
+@login_required
+@validate_response(StoryOut)
+async def approve_story(story_id: str) -> StoryOut:
+    """Approve a story: its content is frozen from now on."""
+    async with db.transaction() as conn:
+        await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+        approved = await repo.approve_story(conn, story_id=story_id)
+    if approved is None:
+        raise APIError(400, "STORY_ALREADY_APPROVED", "Story is already approved")
+    return StoryOut(**approved)
+
+
+@blueprint.get("/<story_id>/conversation")
+@login_required
+@validate_response(list[ConversationEventOut])
+async def conversation(story_id: str) -> list[ConversationEventOut]:
+    """The refinement conversation about a story, oldest first."""
+    async with db.connection() as conn:
+        await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+        events = await repo.list_events(conn, story_id=story_id)
+    return [ConversationEventOut(**event) for event in events]
+
+
+@blueprint.post("/<story_id>/chat")
+@login_required
+@ai_route
+@validate_request(ChatIn)
+async def chat(story_id: str, data: ChatIn) -> Response:
+    """Refine a story with the assistant (Server-Sent Events: chunk*, story_updated?, done | error)."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.transaction() as conn:  # prelude
+        story = await service.owned_story(conn, user_id=user_id, story_id=story_id, standalone=False)
+        if story["current_stage"] == "approved":
+            raise APIError(400, "STORY_APPROVED", "Cannot refine approved stories")
+        feature = await owned_feature(conn, user_id=user_id, feature_id=story["feature_id"])
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+        history = await repo.recent_messages(conn, story_id=story_id, limit=prompts.HISTORY_LIMIT)
+        await repo.start_refining(conn, story_id=story_id)
+        ids = {"story_id": story_id, "feature_id": feature["feature_id"], "epic_id": feature["epic_id"]}
+        await repo.add_event(conn, **ids, role="user", content=data.content)
+    system = prompts.refine_system_prompt(story, feature, context)
+    messages = prompts.chat_messages(history, data.content)
+
+    async def find_update(text: str) -> StoryUpdate | None:
+        return await parse_update(call, system, messages, text, prompts.UPDATE_TAG, StoryUpdate)
+
+    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
+    save_reply = service.refine_epilogue(**ids, metadata=metadata)
+    deltas = stream(call, system, messages)
+    return event_stream(ai_events(deltas, database=database, finish=find_update, epilogue=save_reply))

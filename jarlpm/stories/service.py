@@ -1,0 +1,55 @@
+"""Story steps shared by several routes: ownership, the approved-feature rule, saving a refinement reply."""
+
+from __future__ import annotations
+
+from asyncpg import Connection
+
+from jarlpm.errors import APIError
+from jarlpm.features.service import owned_feature
+from jarlpm.http.sse import Epilogue, StreamEnd
+from jarlpm.stories import repo
+from jarlpm.stories.models import StoryUpdate
+
+NOT_FOUND = ("STORY_NOT_FOUND", "User story not found")
+
+
+async def owned_story(conn: Connection, *, user_id: str, story_id: str, standalone: bool) -> dict:
+    story = await repo.get_story(conn, user_id=user_id, story_id=story_id, standalone=standalone)
+    if story is None:
+        raise APIError(404, *NOT_FOUND)
+    return story
+
+
+async def approved_feature(conn: Connection, *, user_id: str, feature_id: str) -> dict:
+    """The user's feature, which must be approved before stories are created or generated (400 otherwise)."""
+    feature = await owned_feature(conn, user_id=user_id, feature_id=feature_id)
+    if feature["current_stage"] != "approved":
+        raise APIError(400, "FEATURE_NOT_APPROVED", "Feature must be approved before creating stories")
+    return feature
+
+
+def refine_epilogue(*, story_id: str, feature_id: str | None, epic_id: str | None, metadata: dict) -> Epilogue:
+    """Saves the assistant's reply, then applies its validated update (announced as `story_updated`)."""
+
+    async def save(conn: Connection, end: StreamEnd) -> list[dict]:
+        if end.status == "failed" or (end.interrupted and not end.text):
+            return []
+        extra = {"interrupted": True} if end.interrupted else {}
+        await repo.add_event(
+            conn,
+            story_id=story_id,
+            feature_id=feature_id,
+            epic_id=epic_id,
+            role="assistant",
+            content=end.text,
+            event_metadata={**metadata, **extra},
+        )
+        update: StoryUpdate | None = end.result
+        if update is None:
+            return []
+        changes = update.changes()
+        if await repo.update_story(conn, story_id=story_id, **changes) is None:
+            return []  # approved while the reply streamed: its content is frozen
+        return [{"type": "story_updated", "update": changes}]
+
+    return save

@@ -1,0 +1,104 @@
+-- name: list_feature_stories(user_id, feature_id)
+-- The stories of one of the user's features: by priority (unset last), then creation.
+SELECT story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
+       current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
+       risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
+       rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at
+  FROM user_stories
+ WHERE feature_id = :feature_id
+   AND user_id = :user_id
+ ORDER BY priority NULLS LAST, created_at, story_id;
+
+-- name: get_story(user_id, story_id, standalone)^
+-- One of the user's stories, feature-bound or standalone as asked; nothing otherwise.
+SELECT story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
+       current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
+       risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
+       rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at
+  FROM user_stories
+ WHERE story_id = :story_id
+   AND user_id = :user_id
+   AND is_standalone = :standalone;
+
+-- name: create_story(story_id, user_id, feature_id, title, persona, action, benefit, acceptance_criteria, labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering, source, story_points)^
+-- Add a draft story (to a feature, or standalone when feature_id is NULL).
+INSERT INTO user_stories (story_id, user_id, feature_id, title, persona, action, benefit, acceptance_criteria,
+                          labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering,
+                          source, story_points)
+VALUES (:story_id, :user_id, :feature_id, :title, :persona, :action, :benefit, :acceptance_criteria,
+        :labels, :story_priority, :dependencies, :risks, :edge_cases, :notes_for_engineering,
+        :source, :story_points)
+RETURNING story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
+          current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
+          risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
+          rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at;
+
+-- name: update_story(story_id, title, persona, action, benefit, acceptance_criteria, labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering, story_points)^
+-- Change the given fields (NULL keeps a field) of a story that is not approved.
+UPDATE user_stories
+   SET title = coalesce(:title, title),
+       persona = coalesce(:persona, persona),
+       action = coalesce(:action, action),
+       benefit = coalesce(:benefit, benefit),
+       acceptance_criteria = coalesce(:acceptance_criteria, acceptance_criteria),
+       labels = coalesce(:labels, labels),
+       story_priority = coalesce(:story_priority, story_priority),
+       dependencies = coalesce(:dependencies, dependencies),
+       risks = coalesce(:risks, risks),
+       edge_cases = coalesce(:edge_cases, edge_cases),
+       notes_for_engineering = coalesce(:notes_for_engineering, notes_for_engineering),
+       story_points = coalesce(:story_points, story_points)
+ WHERE story_id = :story_id
+   AND current_stage <> 'approved'
+RETURNING story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
+          current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
+          risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
+          rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at;
+
+-- name: start_refining(story_id)!
+-- The first conversation about a draft story moves it to refining.
+UPDATE user_stories
+   SET current_stage = 'refining'
+ WHERE story_id = :story_id
+   AND current_stage = 'draft';
+
+-- name: approve_story(story_id)^
+-- Approve a story (its content freezes); nothing when it already is.
+UPDATE user_stories
+   SET current_stage = 'approved',
+       approved_at = now()
+ WHERE story_id = :story_id
+   AND current_stage <> 'approved'
+RETURNING story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
+          current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
+          risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
+          rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at;
+
+-- name: delete_story(user_id, story_id, standalone)$
+-- Delete one of the user's stories (feature-bound or standalone as asked) with its conversation.
+DELETE FROM user_stories
+ WHERE story_id = :story_id
+   AND user_id = :user_id
+   AND is_standalone = :standalone
+RETURNING story_id;
+
+-- name: add_event(event_id, story_id, feature_id, epic_id, role, content, event_metadata)!
+-- Append one message to a story's conversation.
+INSERT INTO user_story_conversation_events (event_id, story_id, feature_id, epic_id, role, content, event_metadata)
+VALUES (:event_id, :story_id, :feature_id, :epic_id, :role, :content, :event_metadata);
+
+-- name: recent_messages(story_id, max_rows)
+-- The newest user and assistant messages about a story (newest first; the caller reverses them).
+SELECT role, content
+  FROM user_story_conversation_events
+ WHERE story_id = :story_id
+   AND role IN ('user', 'assistant')
+ ORDER BY seq DESC
+ LIMIT :max_rows;
+
+-- name: list_events(story_id)
+-- A story's whole conversation, oldest first.
+SELECT event_id, story_id, role, content, created_at
+  FROM user_story_conversation_events
+ WHERE story_id = :story_id
+ ORDER BY seq;
