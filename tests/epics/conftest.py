@@ -73,3 +73,13 @@ async def confirm(user: User, epic_id: str, proposal_id: str, confirmed: bool = 
     )
     assert response.status_code == 200, await response.get_data(as_text=True)
     return await response.get_json()
+
+
+async def locked_epic(user: User, fake_llm, title: str = "Medication entry") -> str:  # type: ignore[no-untyped-def]
+    """An epic taken through the whole conversation to epic_locked; returns its id."""
+    epic_id = (await create_epic(user, title))["epic_id"]
+    for reply in (PROBLEM, OUTCOME, FINAL):
+        fake_llm.script(reply)
+        [proposal] = [event for event in await chat(user, epic_id, "next") if event["type"] == "proposal"]
+        await confirm(user, epic_id, proposal["proposal_id"])
+    return epic_id

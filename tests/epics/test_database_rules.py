@@ -7,16 +7,7 @@ import pytest
 
 from jarlpm.db.urls import connect_target
 from tests.db.helpers import fetch
-from tests.epics.conftest import FINAL, OUTCOME, PROBLEM, chat, confirm, create_epic
-
-
-async def locked_epic(pm, fake_llm) -> str:  # type: ignore[no-untyped-def]
-    epic_id = (await create_epic(pm))["epic_id"]
-    for reply in (PROBLEM, OUTCOME, FINAL):
-        fake_llm.script(reply)
-        [proposal] = [e for e in await chat(pm, epic_id, "next") if e["type"] == "proposal"]
-        await confirm(pm, epic_id, proposal["proposal_id"])
-    return epic_id
+from tests.epics.conftest import create_epic, locked_epic
 
 
 async def in_transaction(url: str, *statements: str) -> None:
