@@ -65,10 +65,12 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.features.routes import blueprint as features
     from jarlpm.llm_providers.routes import blueprint as llm_providers
     from jarlpm.stories.routes import blueprint as stories
+    from jarlpm.stories.standalone_routes import blueprint as standalone_stories
     from jarlpm.subscriptions.routes import blueprint as subscriptions
     from jarlpm.system.routes import blueprint as system
 
-    for blueprint in (system, auth, subscriptions, delivery_context, llm_providers, epics, features, stories):
+    rooms = (system, auth, subscriptions, delivery_context, llm_providers, epics, features, standalone_stories, stories)
+    for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))
     if settings.test_login and not settings.is_production:
         log.warning("JARLPM_TEST_LOGIN=true: POST /api/auth/test-login signs anyone in as the test user")

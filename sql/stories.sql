@@ -102,3 +102,15 @@ SELECT event_id, story_id, role, content, created_at
   FROM user_story_conversation_events
  WHERE story_id = :story_id
  ORDER BY seq;
+
+-- name: list_stories(user_id, stage, standalone)
+-- The user's stories, optionally only one stage and only standalone (true) or feature-bound (false).
+SELECT story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
+       current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
+       risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
+       rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at
+  FROM user_stories
+ WHERE user_id = :user_id
+   AND (:stage::text IS NULL OR current_stage = :stage::text)
+   AND (:standalone::boolean IS NULL OR is_standalone = :standalone::boolean)
+ ORDER BY created_at DESC, story_id;

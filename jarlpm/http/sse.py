@@ -128,7 +128,7 @@ async def ai_events(
     epilogue: Epilogue | None = None,
     finish: Finish | None = None,
     announce: Announce | None = None,
-    done: Mapping[str, Any] | None = None,
+    done: Mapping[str, Any] | Callable[[StreamEnd], Mapping[str, Any]] | None = None,
     after_error: Sequence[Mapping[str, Any]] = (),
     keep_alive_seconds: float = KEEP_ALIVE_SECONDS,
 ) -> AsyncIterator[bytes]:
@@ -173,7 +173,7 @@ async def _final_frames(
     epilogue: Epilogue | None,
     end: StreamEnd,
     announce: Announce | None,
-    done: Mapping[str, Any] | None,
+    done: Mapping[str, Any] | Callable[[StreamEnd], Mapping[str, Any]] | None,
     after_error: Sequence[Mapping[str, Any]],
 ) -> AsyncIterator[bytes]:
     try:
@@ -188,4 +188,4 @@ async def _final_frames(
         return
     for event in [*(announce(end) if announce else []), *events]:
         yield frame(event)
-    yield frame(done or {"type": "done"})
+    yield frame(done(end) if callable(done) else done or {"type": "done"})

@@ -1,5 +1,6 @@
-"""Tagged update blocks in a chat reply (`[FEATURE_UPDATE]{json}[/FEATURE_UPDATE]`): found, validated,
-and repaired by the model when invalid. A block that stays invalid is dropped, never half-applied."""
+"""Data blocks inside a chat reply: tagged updates (`[FEATURE_UPDATE]{json}[/FEATURE_UPDATE]`) and fenced
+proposals (```json {"proposal": {...}} ```). Found, validated, and repaired by the model when invalid; a
+block that stays invalid is dropped, never half-applied."""
 
 from __future__ import annotations
 
@@ -21,19 +22,30 @@ def find_block(reply: str, tag: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def strip_blocks(reply: str, tag: str) -> str:
-    return re.sub(rf"\s*\[{tag}\].*?\[/{tag}\]\s*", "\n", reply, flags=re.DOTALL).strip()
+_FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def find_fenced_json(reply: str, key: str) -> str | None:
+    """The last fenced code block of a reply that mentions `"key"` (the interview's proposal)."""
+    blocks = [block.strip() for block in _FENCED.findall(reply) if f'"{key}"' in block]
+    return blocks[-1] if blocks else None
 
 
 async def parse_update(
     call: LLMCall, system: str, messages: Sequence[Message], reply: str, tag: str, schema: type[T] | Any
 ) -> T | None:
-    """The validated update the reply carries, or None when it carries none (or an unusable one)."""
-    block = find_block(reply, tag)
+    """The validated [TAG] update the reply carries, or None when it carries none (or an unusable one)."""
+    return await parse_block(call, system, messages, reply, find_block(reply, tag), schema)
+
+
+async def parse_block(
+    call: LLMCall, system: str, messages: Sequence[Message], reply: str, block: str | None, schema: type[T] | Any
+) -> T | None:
+    """`block` (found in `reply`) validated into `schema`, repaired if needed; None when absent or unusable."""
     if block is None:
         return None
     try:
         return await parse_or_repair(call, system, [*messages, {"role": "assistant", "content": reply}], block, schema)
     except (StructuredOutputError, ProviderError) as error:
-        log.info("dropping an unusable %s block: %s", tag, getattr(error, "message", error))
+        log.info("dropping an unusable %s block: %s", getattr(schema, "__name__", "data"), getattr(error, "message", error))
         return None

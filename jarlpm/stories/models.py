@@ -144,3 +144,44 @@ class StoryUpdate(BaseModel):
 
     def changes(self) -> dict:
         return self.model_dump(exclude_none=True, exclude={"title"})
+
+
+class StandaloneStoryIn(StoryIn):
+    story_points: int | None = Field(default=None, ge=0, le=100)
+
+
+class StoryFilter(BaseModel):
+    stage: Literal["draft", "refining", "approved"] | None = None
+
+
+class AllStoriesFilter(StoryFilter):
+    standalone: bool | None = None
+
+
+class HistoryMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class InterviewIn(BaseModel):
+    content: str = Field(min_length=1, max_length=20_000)
+    conversation_history: list[HistoryMessage] = Field(default_factory=list, max_length=100)
+
+
+class StandaloneChatIn(ChatIn):
+    conversation_history: list[HistoryMessage] | None = None  # accepted, not used: the server keeps the history
+
+
+class StoryProposal(BaseModel):
+    """The interview's proposal, and the body of create-from-proposal."""
+
+    title: str = Field(min_length=1, max_length=500)
+    persona: Persona
+    action: Action
+    benefit: Benefit
+    acceptance_criteria: list[str] = Field(default_factory=list, max_length=50)
+    story_points: int | None = Field(default=None, ge=0, le=100)
+
+
+class ProposalEnvelope(BaseModel):
+    proposal: StoryProposal

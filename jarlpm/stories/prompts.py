@@ -54,3 +54,19 @@ def refine_system_prompt(story: Mapping, feature: Mapping | None, context: Mappi
 def chat_messages(history: Sequence[Mapping], user_message: str) -> list[Message]:
     recent = [{"role": event["role"], "content": event["content"]} for event in history][-HISTORY_LIMIT:]
     return [*recent, {"role": "user", "content": user_message}]
+
+
+INTERVIEW_VERSION = "story-interview-2026-11-v1"
+INTERVIEW_ROLE = """You are JarlPM, a senior product manager interviewing a colleague to write ONE user story.
+Ask exactly one short question per reply, building on the answers so far: who the user is, what they need to
+do, why it matters, and how we will know it works. Never ask about something already answered.
+As soon as you know the persona, the action, the benefit and at least two testable acceptance criteria, stop
+asking and end your reply with the proposal in exactly this form:
+```json
+{"proposal": {"title": "...", "persona": "...", "action": "...", "benefit": "...", "acceptance_criteria": ["Given ... When ... Then ..."], "story_points": null}}
+```"""
+
+
+def interview_prompt(context: Mapping | None, history: Sequence[Mapping], content: str) -> tuple[str, list[Message]]:
+    messages = [{"role": item["role"], "content": item["content"]} for item in history]
+    return "\n\n".join([prompt_block(context), INTERVIEW_ROLE]), [*messages, {"role": "user", "content": content}]

@@ -98,3 +98,10 @@ async def recent_messages(conn: Connection, *, story_id: str, limit: int) -> lis
 
 async def list_events(conn: Connection, *, story_id: str) -> list[dict]:
     return [dict(row) async for row in queries.stories.list_events(conn, story_id=story_id)]
+
+
+async def list_stories(
+    conn: Connection, *, user_id: str, stage: str | None = None, standalone: bool | None = None
+) -> list[dict]:
+    rows = queries.stories.list_stories(conn, user_id=user_id, stage=stage, standalone=standalone)
+    return [dict(row) async for row in rows]

@@ -1,0 +1,202 @@
+"""/api/stories standalone routes, the AI story interview, and /all (every story the user owns).
+
+Their static paths (/all, /standalone, /ai) win over the feature-bound /<story_id> routes: the router
+prefers static segments to variables.
+"""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response
+from quart_schema import validate_querystring, validate_request, validate_response
+
+from jarlpm import db
+from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.errors import APIError
+from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.sse import StreamEnd, ai_events, event_stream
+from jarlpm.llm.calls import stream
+from jarlpm.llm.update_blocks import find_fenced_json, parse_block, parse_update
+from jarlpm.llm_providers.service import prepare_ai_call
+from jarlpm.stories import prompts, repo, service
+from jarlpm.stories.models import (
+    AllStoriesFilter,
+    InterviewIn,
+    MessageOut,
+    ProposalEnvelope,
+    StandaloneChatIn,
+    StandaloneStoryIn,
+    StoryFilter,
+    StoryOut,
+    StoryProposal,
+    StoryUpdate,
+    StoryUpdateIn,
+)
+
+blueprint = Blueprint("standalone_stories", __name__, url_prefix="/stories")
+
+
+async def _standalone(conn, *, user_id: str, story_id: str) -> dict:  # type: ignore[no-untyped-def]
+    """The user's standalone story; 400 for one of their feature-bound stories, 404 otherwise."""
+    story = await repo.get_story(conn, user_id=user_id, story_id=story_id, standalone=True)
+    if story is not None:
+        return story
+    if await repo.get_story(conn, user_id=user_id, story_id=story_id, standalone=False) is not None:
+        raise APIError(400, "NOT_STANDALONE", "This is not a standalone story")
+    raise APIError(404, *service.NOT_FOUND)
+
+
+def _refuse_approved(story: dict, action: str) -> None:
+    if story["current_stage"] == "approved":
+        raise APIError(409, "STORY_APPROVED", f"Cannot {action} an approved story")
+
+
+@blueprint.get("/all")
+@login_required
+@validate_querystring(AllStoriesFilter)
+@validate_response(list[StoryOut])
+async def list_all(query_args: AllStoriesFilter) -> list[StoryOut]:
+    """Every story the user owns, feature-bound and standalone, newest first."""
+    async with db.connection() as conn:
+        stories = await repo.list_stories(
+            conn, user_id=current_user_id(), stage=query_args.stage, standalone=query_args.standalone
+        )
+    return [StoryOut(**story) for story in stories]
+
+
+@blueprint.get("/standalone")
+@login_required
+@validate_querystring(StoryFilter)
+@validate_response(list[StoryOut])
+async def list_standalone(query_args: StoryFilter) -> list[StoryOut]:
+    """The user's standalone stories, newest first, optionally of one stage."""
+    async with db.connection() as conn:
+        stories = await repo.list_stories(conn, user_id=current_user_id(), stage=query_args.stage, standalone=True)
+    return [StoryOut(**story) for story in stories]
+
+
+@blueprint.post("/standalone")
+@login_required
+@validate_request(StandaloneStoryIn)
+@validate_response(StoryOut, 201)
+async def create_standalone(data: StandaloneStoryIn) -> tuple[StoryOut, int]:
+    """Create a story that belongs to no feature."""
+    async with db.connection() as conn:
+        story = await repo.create_story(conn, user_id=current_user_id(), feature_id=None, **data.model_dump())
+    return StoryOut(**story), 201
+
+
+@blueprint.get("/standalone/<story_id>")
+@login_required
+@validate_response(StoryOut)
+async def get_standalone(story_id: str) -> StoryOut:
+    """One standalone story."""
+    async with db.connection() as conn:
+        story = await _standalone(conn, user_id=current_user_id(), story_id=story_id)
+    return StoryOut(**story)
+
+
+@blueprint.put("/standalone/<story_id>")
+@login_required
+@validate_request(StoryUpdateIn)
+@validate_response(StoryOut)
+async def update_standalone(story_id: str, data: StoryUpdateIn) -> StoryOut:
+    """Change a standalone story; 409 once it is approved."""
+    async with db.transaction() as conn:
+        story = await _standalone(conn, user_id=current_user_id(), story_id=story_id)
+        _refuse_approved(story, "update")
+        updated = await repo.update_story(conn, story_id=story_id, **data.model_dump(exclude_none=True))
+    if updated is None:  # approved by a concurrent request
+        raise APIError(409, "STORY_APPROVED", "Cannot update an approved story")
+    return StoryOut(**updated)
+
+
+@blueprint.delete("/standalone/<story_id>")
+@login_required
+@validate_response(MessageOut)
+async def delete_standalone(story_id: str) -> MessageOut:
+    """Delete a standalone story with its conversation; 409 once it is approved."""
+    user_id = current_user_id()
+    async with db.transaction() as conn:
+        _refuse_approved(await _standalone(conn, user_id=user_id, story_id=story_id), "delete")
+        await repo.delete_story(conn, user_id=user_id, story_id=story_id, standalone=True)
+    return MessageOut(message="User story deleted")
+
+
+@blueprint.post("/standalone/<story_id>/approve")
+@login_required
+@validate_response(StoryOut)
+async def approve_standalone(story_id: str) -> StoryOut:
+    """Approve a standalone story: its content is frozen from now on."""
+    async with db.transaction() as conn:
+        await _standalone(conn, user_id=current_user_id(), story_id=story_id)
+        approved = await repo.approve_story(conn, story_id=story_id)
+    if approved is None:
+        raise APIError(400, "STORY_ALREADY_APPROVED", "Story is already approved")
+    return StoryOut(**approved)
+
+
+@blueprint.post("/standalone/<story_id>/chat")
+@login_required
+@ai_route
+@validate_request(StandaloneChatIn)
+async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
+    """Refine a standalone story (Server-Sent Events: chunk*, story_updated?, done | error); the server keeps the history."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.transaction() as conn:  # prelude
+        story = await _standalone(conn, user_id=user_id, story_id=story_id)
+        _refuse_approved(story, "refine")
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+        history = await repo.recent_messages(conn, story_id=story_id, limit=prompts.HISTORY_LIMIT)
+        await repo.start_refining(conn, story_id=story_id)
+        await repo.add_event(conn, story_id=story_id, feature_id=None, epic_id=None, role="user", content=data.content)
+    system = prompts.refine_system_prompt(story, None, context)
+    messages = prompts.chat_messages(history, data.content)
+
+    async def find_update(text: str) -> StoryUpdate | None:
+        return await parse_update(call, system, messages, text, prompts.UPDATE_TAG, StoryUpdate)
+
+    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
+    save_reply = service.refine_epilogue(story_id=story_id, feature_id=None, epic_id=None, metadata=metadata)
+    deltas = stream(call, system, messages)
+    return event_stream(ai_events(deltas, database=database, finish=find_update, epilogue=save_reply))
+
+
+@blueprint.post("/ai/chat")
+@login_required
+@ai_route
+@validate_request(InterviewIn)
+async def interview(data: InterviewIn) -> Response:
+    """The story interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete}).
+    The client keeps the history; nothing is stored."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.connection() as conn:
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+    system, messages = prompts.interview_prompt(context, [m.model_dump() for m in data.conversation_history], data.content)
+
+    async def find_proposal(text: str) -> StoryProposal | None:
+        envelope = await parse_block(call, system, messages, text, find_fenced_json(text, "proposal"), ProposalEnvelope)
+        return envelope.proposal if envelope else None
+
+    def done(end: StreamEnd) -> dict:
+        proposal = end.result.model_dump() if end.result else None
+        return {"type": "done", "proposal": proposal, "is_complete": proposal is not None}
+
+    return event_stream(ai_events(stream(call, system, messages), database=database, finish=find_proposal, done=done))
+
+
+@blueprint.post("/ai/create-from-proposal")
+@login_required
+@validate_request(StoryProposal)
+@validate_response(StoryOut)
+async def create_from_proposal(data: StoryProposal) -> StoryOut:
+    """Save the interview's proposal as a standalone story."""
+    async with db.connection() as conn:
+        story = await repo.create_story(
+            conn, user_id=current_user_id(), feature_id=None, source="ai_generated", **data.model_dump()
+        )
+    return StoryOut(**story)
