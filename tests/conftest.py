@@ -149,6 +149,8 @@ def make_settings(tmp_path: Path, llm_server: FakeLLMServer) -> Callable[..., Se
             "encryption_key": Fernet.generate_key().decode(),
             # Tests that are about limits switch them on; the rest may sign up as often as they need.
             "rate_limits_enabled": False,
+            # Few connections opened up front: each test starts its own app (the pool still grows to 12).
+            "db_pool_size": 2,
             "llm_openai_base_url": llm_server.openai_url,
             "llm_anthropic_base_url": llm_server.anthropic_url,
             "llm_google_base_url": llm_server.openai_url,
