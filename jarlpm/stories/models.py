@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
+from jarlpm.http.interview import HistoryMessage
 from jarlpm.stories.rules import clean_action, clean_benefit, clean_persona, normalize_priority
 
 Persona = Annotated[str, AfterValidator(clean_persona), Field(min_length=1, max_length=200)]
@@ -158,16 +159,6 @@ class AllStoriesFilter(StoryFilter):
     standalone: bool | None = None
 
 
-class HistoryMessage(BaseModel):
-    role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
-
-
-class InterviewIn(BaseModel):
-    content: str = Field(min_length=1, max_length=20_000)
-    conversation_history: list[HistoryMessage] = Field(default_factory=list, max_length=100)
-
-
 class StandaloneChatIn(ChatIn):
     conversation_history: list[HistoryMessage] | None = None  # accepted, not used: the server keeps the history
 
@@ -181,7 +172,3 @@ class StoryProposal(BaseModel):
     benefit: Benefit
     acceptance_criteria: list[str] = Field(default_factory=list, max_length=50)
     story_points: int | None = Field(default=None, ge=0, le=100)
-
-
-class ProposalEnvelope(BaseModel):
-    proposal: StoryProposal

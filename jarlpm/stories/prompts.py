@@ -56,7 +56,6 @@ def chat_messages(history: Sequence[Mapping], user_message: str) -> list[Message
     return [*recent, {"role": "user", "content": user_message}]
 
 
-INTERVIEW_VERSION = "story-interview-2026-11-v1"
 INTERVIEW_ROLE = """You are JarlPM, a senior product manager interviewing a colleague to write ONE user story.
 Ask exactly one short question per reply, building on the answers so far: who the user is, what they need to
 do, why it matters, and how we will know it works. Never ask about something already answered.
@@ -67,6 +66,5 @@ asking and end your reply with the proposal in exactly this form:
 ```"""
 
 
-def interview_prompt(context: Mapping | None, history: Sequence[Mapping], content: str) -> tuple[str, list[Message]]:
-    messages = [{"role": item["role"], "content": item["content"]} for item in history]
-    return "\n\n".join([prompt_block(context), INTERVIEW_ROLE]), [*messages, {"role": "user", "content": content}]
+def interview_system_prompt(context: Mapping | None) -> str:
+    return "\n\n".join([prompt_block(context), INTERVIEW_ROLE])

@@ -14,16 +14,15 @@ from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.rate_limits import ai_route
-from jarlpm.http.sse import StreamEnd, ai_events, event_stream
+from jarlpm.http.interview import InterviewIn, interview_events
+from jarlpm.http.sse import ai_events, event_stream
 from jarlpm.llm.calls import stream
-from jarlpm.llm.update_blocks import find_fenced_json, parse_block, parse_update
+from jarlpm.llm.update_blocks import parse_update
 from jarlpm.llm_providers.service import prepare_ai_call
 from jarlpm.stories import prompts, repo, service
 from jarlpm.stories.models import (
     AllStoriesFilter,
-    InterviewIn,
     MessageOut,
-    ProposalEnvelope,
     StandaloneChatIn,
     StandaloneStoryIn,
     StoryFilter,
@@ -176,17 +175,8 @@ async def interview(data: InterviewIn) -> Response:
     async with db.connection() as conn:
         call = await prepare_ai_call(conn, user_id=user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
-    system, messages = prompts.interview_prompt(context, [m.model_dump() for m in data.conversation_history], data.content)
-
-    async def find_proposal(text: str) -> StoryProposal | None:
-        envelope = await parse_block(call, system, messages, text, find_fenced_json(text, "proposal"), ProposalEnvelope)
-        return envelope.proposal if envelope else None
-
-    def done(end: StreamEnd) -> dict:
-        proposal = end.result.model_dump() if end.result else None
-        return {"type": "done", "proposal": proposal, "is_complete": proposal is not None}
-
-    return event_stream(ai_events(stream(call, system, messages), database=database, finish=find_proposal, done=done))
+    system = prompts.interview_system_prompt(context)
+    return event_stream(interview_events(call, system, data.messages(), database=database, proposal=StoryProposal))
 
 
 @blueprint.post("/ai/create-from-proposal")

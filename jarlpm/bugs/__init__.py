@@ -1,0 +1,1 @@
+"""Bugs: a tracked status machine, links to the work they affect, and an AI interview."""

@@ -1,0 +1,130 @@
+"""Request and response bodies of /api/bugs, with the contract's keys.
+
+Severity, priority, entity type and status arrive as plain strings and are checked by the handlers,
+because the contract answers 400 (not 422) for an unknown value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from jarlpm.bugs.rules import allowed_transitions
+
+LongText = Field(default=None, max_length=20_000)
+
+
+class LinkIn(BaseModel):
+    entity_type: str = Field(max_length=20)
+    entity_id: str = Field(min_length=1, max_length=50)
+
+
+class LinkOut(BaseModel):
+    link_id: str
+    entity_type: str
+    entity_id: str
+    created_at: datetime
+
+
+class BugFields(BaseModel):
+    steps_to_reproduce: str | None = LongText
+    expected_behavior: str | None = LongText
+    actual_behavior: str | None = LongText
+    environment: str | None = Field(default=None, max_length=500)
+    priority: str | None = Field(default=None, max_length=10)
+    due_date: datetime | None = None
+
+
+class BugIn(BugFields):
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(min_length=1, max_length=20_000)
+    severity: str = Field(default="medium", max_length=20)
+    links: list[LinkIn] = Field(default_factory=list, max_length=50)
+
+
+class BugUpdateIn(BugFields):
+    """Only the fields sent change (draft bugs only)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: str | None = Field(default=None, min_length=1, max_length=20_000)
+    severity: str | None = Field(default=None, max_length=20)
+    assignee_id: str | None = Field(default=None, max_length=50)
+
+
+class BugOut(BaseModel):
+    bug_id: str
+    title: str
+    description: str
+    severity: str
+    status: str
+    steps_to_reproduce: str | None
+    expected_behavior: str | None
+    actual_behavior: str | None
+    environment: str | None
+    assignee_id: str | None
+    priority: str | None
+    due_date: datetime | None
+    links: list[LinkOut]
+    link_count: int
+    created_at: datetime
+    updated_at: datetime
+    allowed_transitions: list[str]
+
+    @classmethod
+    def from_row(cls, bug: dict) -> BugOut:
+        return cls(**bug, link_count=len(bug["links"]), allowed_transitions=allowed_transitions(bug["status"]))
+
+
+class BugQuery(BaseModel):
+    status: Literal["draft", "confirmed", "in_progress", "resolved", "closed"] | None = None
+    severity: Literal["critical", "high", "medium", "low"] | None = None
+    assignee_id: str | None = Field(default=None, max_length=50)
+    linked: bool | None = None
+    sort_by: Literal["created_at", "updated_at", "due_date", "severity", "status", "priority", "title"] = "updated_at"
+    sort_order: Literal["asc", "desc"] = "desc"
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class TransitionIn(BaseModel):
+    new_status: str = Field(max_length=20)
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class HistoryOut(BaseModel):
+    history_id: str
+    from_status: str | None
+    to_status: str
+    changed_by: str
+    notes: str | None
+    created_at: datetime
+
+
+class LinksIn(BaseModel):
+    links: list[LinkIn] = Field(min_length=1, max_length=50)
+
+
+class MessageOut(BaseModel):
+    message: str
+
+
+class BugProposal(BaseModel):
+    """The interview's proposal, and the body of create-from-proposal."""
+
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(min_length=1, max_length=20_000)
+    severity: Literal["critical", "high", "medium", "low"] = "medium"
+    steps_to_reproduce: str | None = LongText
+    expected_behavior: str | None = LongText
+    actual_behavior: str | None = LongText
+    environment: str | None = Field(default=None, max_length=500)
+    priority: Literal["p0", "p1", "p2", "p3"] | None = None
+
+
+class SeveritySuggestion(BaseModel):
+    severity: Literal["critical", "high", "medium", "low"]
+    priority: Literal["p0", "p1", "p2", "p3"]
+    severity_reason: str = Field(min_length=1)
+    priority_reason: str = Field(min_length=1)
