@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Quart:
 def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.auth.routes import blueprint as auth
     from jarlpm.auth.test_login import blueprint as test_login
+    from jarlpm.bugs.routes import blueprint as bugs
     from jarlpm.delivery_context.routes import blueprint as delivery_context
     from jarlpm.epics.routes import blueprint as epics
     from jarlpm.features.routes import blueprint as features
@@ -69,7 +70,9 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.subscriptions.routes import blueprint as subscriptions
     from jarlpm.system.routes import blueprint as system
 
-    rooms = (system, auth, subscriptions, delivery_context, llm_providers, epics, features, standalone_stories, stories)
+    rooms = (
+        system, auth, subscriptions, delivery_context, llm_providers, epics, features, standalone_stories, stories, bugs
+    )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))
     if settings.test_login and not settings.is_production:

@@ -1,0 +1,234 @@
+"""/api/bugs: bug reports, their status machine and history, links to work, and the AI helpers."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response
+from quart_schema import validate_querystring, validate_request, validate_response
+
+from jarlpm import db
+from jarlpm.bugs import prompts, repo, service
+from jarlpm.bugs.models import (
+    BugIn,
+    BugOut,
+    BugProposal,
+    BugQuery,
+    BugUpdateIn,
+    HistoryOut,
+    LinkOut,
+    LinksIn,
+    MessageOut,
+    SeveritySuggestion,
+    TransitionIn,
+)
+from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.errors import APIError
+from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.interview import InterviewIn, interview_events
+from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.sse import ai_events, event_stream
+from jarlpm.llm.calls import ProviderError, stream
+from jarlpm.llm.structured import StructuredOutputError, structured
+from jarlpm.llm_providers.service import prepare_ai_call
+
+blueprint = Blueprint("bugs", __name__, url_prefix="/bugs")
+
+
+@blueprint.post("")
+@login_required
+@validate_request(BugIn)
+@validate_response(BugOut)
+async def create_bug(data: BugIn) -> BugOut:
+    """Report a bug (it starts in draft), optionally linked to the user's epics, features or stories."""
+    links = [(link.entity_type, link.entity_id) for link in data.links]
+    async with db.transaction() as conn:
+        bug = await service.create_bug(conn, user_id=current_user_id(), fields=data.model_dump(exclude={"links"}), links=links)
+    return BugOut.from_row(bug)
+
+
+@blueprint.get("")
+@login_required
+@validate_querystring(BugQuery)
+@validate_response(list[BugOut])
+async def list_bugs(query_args: BugQuery) -> list[BugOut]:
+    """The user's bugs, filtered and sorted (soft-deleted ones never appear)."""
+    filters = query_args.model_dump(exclude={"sort_order"})
+    async with db.connection() as conn:
+        bugs = await repo.list_bugs(
+            conn, user_id=current_user_id(), descending=query_args.sort_order == "desc", **filters
+        )
+    return [BugOut.from_row(bug) for bug in bugs]
+
+
+@blueprint.get("/<bug_id>")
+@login_required
+@validate_response(BugOut)
+async def get_bug(bug_id: str) -> BugOut:
+    """One bug with its links and the statuses it may move to."""
+    async with db.connection() as conn:
+        bug = await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
+    return BugOut.from_row(bug)
+
+
+@blueprint.patch("/<bug_id>")
+@login_required
+@validate_request(BugUpdateIn)
+@validate_response(BugOut)
+async def update_bug(bug_id: str, data: BugUpdateIn) -> BugOut:
+    """Edit a bug; only while it is in draft."""
+    service.check_value("severity", data.severity)
+    service.check_value("priority", data.priority)
+    user_id = current_user_id()
+    async with db.transaction() as conn:
+        await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
+        if not await repo.update_bug(conn, user_id=user_id, bug_id=bug_id, **data.model_dump(exclude_none=True)):
+            raise APIError(400, "BUG_NOT_EDITABLE", "Bug can only be edited in Draft status")
+        bug = await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
+    return BugOut.from_row(bug)
+
+
+@blueprint.delete("/<bug_id>")
+@login_required
+@validate_response(MessageOut)
+async def delete_bug(bug_id: str) -> MessageOut:
+    """Delete a bug (it is hidden; its history is kept)."""
+    async with db.connection() as conn:
+        deleted = await repo.soft_delete(conn, user_id=current_user_id(), bug_id=bug_id)
+    if not deleted:
+        raise APIError(404, *service.NOT_FOUND)
+    return MessageOut(message="Bug deleted")
+
+
+@blueprint.post("/<bug_id>/transition")
+@login_required
+@validate_request(TransitionIn)
+@validate_response(BugOut)
+async def transition_bug(bug_id: str, data: TransitionIn) -> BugOut:
+    """Move a bug one step: draft → confirmed → in_progress → resolved → closed."""
+    async with db.transaction() as conn:
+        bug = await service.transition(
+            conn, user_id=current_user_id(), bug_id=bug_id, new_status=data.new_status, notes=data.notes
+        )
+    return BugOut.from_row(bug)
+
+
+@blueprint.get("/<bug_id>/history")
+@login_required
+@validate_response(list[HistoryOut])
+async def history(bug_id: str) -> list[HistoryOut]:
+    """Every status change of a bug, oldest first."""
+    async with db.connection() as conn:
+        await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
+        rows = await repo.list_history(conn, bug_id=bug_id)
+    return [HistoryOut(**row) for row in rows]
+
+
+@blueprint.post("/<bug_id>/links")
+@login_required
+@validate_request(LinksIn)
+@validate_response(list[LinkOut])
+async def add_links(bug_id: str, data: LinksIn) -> list[LinkOut]:
+    """Link a bug to the user's epics, features or stories; returns the links created (duplicates skipped)."""
+    user_id = current_user_id()
+    async with db.transaction() as conn:
+        await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
+        links = [(link.entity_type, link.entity_id) for link in data.links]
+        created = await service.add_links(conn, user_id=user_id, bug_id=bug_id, links=links)
+    return [LinkOut(**link) for link in created]
+
+
+@blueprint.get("/<bug_id>/links")
+@login_required
+@validate_response(list[LinkOut])
+async def list_links(bug_id: str) -> list[LinkOut]:
+    """A bug's links."""
+    async with db.connection() as conn:
+        await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
+        links = await repo.list_links(conn, bug_id=bug_id)
+    return [LinkOut(**link) for link in links]
+
+
+@blueprint.delete("/<bug_id>/links/<link_id>")
+@login_required
+@validate_response(MessageOut)
+async def remove_link(bug_id: str, link_id: str) -> MessageOut:
+    """Remove one link of a bug."""
+    async with db.transaction() as conn:
+        await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
+        removed = await repo.delete_link(conn, bug_id=bug_id, link_id=link_id)
+    if not removed:
+        raise APIError(404, "LINK_NOT_FOUND", "Link not found")
+    return MessageOut(message="Link removed")
+
+
+@blueprint.get("/by-entity/<entity_type>/<entity_id>")
+@login_required
+@validate_response(list[BugOut])
+async def bugs_for_entity(entity_type: str, entity_id: str) -> list[BugOut]:
+    """The user's bugs linked to one of their epics, features or stories."""
+    service.check_value("entity_type", entity_type)
+    user_id = current_user_id()
+    async with db.connection() as conn:
+        if not await repo.entity_owned(conn, user_id=user_id, entity_type=entity_type, entity_id=entity_id):
+            raise APIError(404, "ENTITY_NOT_FOUND", f"No {entity_type} {entity_id!r} of yours")
+        bugs = await repo.list_bugs(conn, user_id=user_id, entity=(entity_type, entity_id))
+    return [BugOut.from_row(bug) for bug in bugs]
+
+
+@blueprint.post("/ai/chat")
+@login_required
+@ai_route
+@validate_request(InterviewIn)
+async def interview(data: InterviewIn) -> Response:
+    """The bug interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete})."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.connection() as conn:
+        call = await prepare_ai_call(conn, user_id=user_id)
+        context = await delivery_context.get_context(conn, user_id=user_id)
+    system = prompts.interview_system_prompt(context)
+    return event_stream(interview_events(call, system, data.messages(), database=database, proposal=BugProposal))
+
+
+@blueprint.post("/ai/create-from-proposal")
+@login_required
+@validate_request(BugProposal)
+@validate_response(BugOut)
+async def create_from_proposal(data: BugProposal) -> BugOut:
+    """Save the interview's proposal as a draft bug."""
+    async with db.transaction() as conn:
+        bug = await service.create_bug(
+            conn, user_id=current_user_id(), fields=data.model_dump(), notes="Bug created from the AI interview"
+        )
+    return BugOut.from_row(bug)
+
+
+@blueprint.post("/<bug_id>/ai/refine")
+@blueprint.post("/<bug_id>/ai/refine-description")
+@login_required
+@ai_route
+async def refine_description(bug_id: str) -> Response:
+    """A clearer description of the bug, streamed (Server-Sent Events: chunk*, done). Nothing is stored."""
+    user_id = current_user_id()
+    database = db.current()
+    async with db.connection() as conn:
+        bug = await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
+        call = await prepare_ai_call(conn, user_id=user_id)
+    system, messages = prompts.refine_prompt(bug)
+    return event_stream(ai_events(stream(call, system, messages), database=database))
+
+
+@blueprint.post("/<bug_id>/ai/suggest-severity")
+@login_required
+@ai_route
+@validate_response(SeveritySuggestion)
+async def suggest_severity(bug_id: str) -> SeveritySuggestion:
+    """A suggested severity and priority with reasons (nothing is changed)."""
+    user_id = current_user_id()
+    async with db.connection() as conn:
+        bug = await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
+        call = await prepare_ai_call(conn, user_id=user_id)
+    system, messages = prompts.severity_prompt(bug)  # the connection is back in the pool during the call
+    try:
+        return await structured(call, system, messages, SeveritySuggestion)
+    except (ProviderError, StructuredOutputError) as error:
+        raise APIError(502, "AI_FAILED", error.message) from None
