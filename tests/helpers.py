@@ -52,6 +52,9 @@ class User:
     async def put(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
         return await self.call("PUT", path, **kwargs)
 
+    async def patch(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
+        return await self.call("PATCH", path, **kwargs)
+
     async def delete(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
         return await self.call("DELETE", path, **kwargs)
 

@@ -1,0 +1,244 @@
+"""Bugs: CRUD, the status machine, links to owned work, by-entity, soft delete, another user's 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.db.helpers import fetch
+from tests.epics.conftest import locked_epic, with_provider
+from tests.features.conftest import approved_feature
+from tests.helpers import new_user
+
+BUG = {
+    "title": "Dose screen freezes",
+    "description": "The ward screen freezes after saving a dose.",
+    "severity": "high",
+    "steps_to_reproduce": "1. Save a dose",
+    "priority": "p1",
+}
+BUG_KEYS = {
+    "bug_id", "title", "description", "severity", "status", "steps_to_reproduce", "expected_behavior",
+    "actual_behavior", "environment", "assignee_id", "priority", "due_date", "links", "link_count", "created_at",
+    "updated_at", "allowed_transitions",
+}
+STATUSES = ["draft", "confirmed", "in_progress", "resolved", "closed"]
+
+
+@pytest.fixture
+async def pm(app, fake_llm):  # type: ignore[no-untyped-def]
+    return await with_provider(await new_user(app, "pm@jarlpm.dev", name="Pat"))
+
+
+@pytest.fixture
+async def other(app, fake_llm):  # type: ignore[no-untyped-def]
+    return await with_provider(await new_user(app, "other@jarlpm.dev", name="Oz"))
+
+
+async def create(user, **overrides) -> dict:  # type: ignore[no-untyped-def]
+    response = await user.post("/api/bugs", json={**BUG, **overrides})
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    return await response.get_json()
+
+
+async def bug_rows(database_url: str) -> list[dict]:
+    return await fetch(database_url, "SELECT bug_id, title, severity, status, priority, is_deleted FROM bugs ORDER BY bug_id")
+
+
+async def test_create_returns_200_with_a_history_row(pm, database_url) -> None:
+    bug = await create(pm)
+    assert set(bug) == BUG_KEYS
+    assert (bug["status"], bug["allowed_transitions"], bug["links"], bug["link_count"]) == ("draft", ["confirmed"], [], 0)
+    history = await (await pm.get(f"/api/bugs/{bug['bug_id']}/history")).get_json()
+    assert [(h["from_status"], h["to_status"], h["notes"]) for h in history] == [(None, "draft", "Bug created")]
+
+
+@pytest.mark.parametrize(
+    "overrides,code",
+    [
+        ({"severity": "apocalyptic"}, "INVALID_SEVERITY"),
+        ({"priority": "p9"}, "INVALID_PRIORITY"),
+        ({"links": [{"entity_type": "initiative", "entity_id": "x"}]}, "INVALID_ENTITY_TYPE"),
+        ({"links": [{"entity_type": "story", "entity_id": "story_nothere0000"}]}, "LINK_TARGET_NOT_FOUND"),
+    ],
+)
+async def test_unknown_values_are_400_and_create_nothing(pm, database_url, overrides, code) -> None:
+    response = await pm.post("/api/bugs", json={**BUG, **overrides})
+    assert response.status_code == 400
+    body = await response.get_json()
+    assert body["code"] == code
+    assert await bug_rows(database_url) == []
+
+
+@pytest.mark.parametrize("body", [{**BUG, "title": ""}, {**BUG, "description": ""}, {"title": "t"}, {**BUG, "due_date": "soon"}])
+async def test_malformed_bugs_are_422(pm, database_url, body) -> None:
+    assert (await pm.post("/api/bugs", json=body)).status_code == 422
+    assert await bug_rows(database_url) == []
+
+
+@pytest.mark.parametrize("step", range(4))
+async def test_every_allowed_transition_moves_one_step_and_is_recorded(pm, step) -> None:
+    bug = await create(pm)
+    for index in range(step + 1):
+        response = await pm.post(
+            f"/api/bugs/{bug['bug_id']}/transition", json={"new_status": STATUSES[index + 1], "notes": f"step {index}"}
+        )
+        assert response.status_code == 200
+    moved = await response.get_json()
+    assert moved["status"] == STATUSES[step + 1]
+    assert moved["allowed_transitions"] == STATUSES[step + 2 : step + 3]
+    history = await (await pm.get(f"/api/bugs/{bug['bug_id']}/history")).get_json()
+    assert [(h["from_status"], h["to_status"]) for h in history[1:]] == list(zip(STATUSES[: step + 1], STATUSES[1 : step + 2]))
+    assert history[-1]["notes"] == f"step {step}"
+
+
+@pytest.mark.parametrize(
+    "at,wanted",
+    [("draft", "in_progress"), ("draft", "closed"), ("draft", "draft"), ("confirmed", "draft"), ("resolved", "in_progress"),
+     ("closed", "resolved"), ("closed", "draft"), ("draft", "reopened")],
+)
+async def test_every_other_transition_is_refused(pm, database_url, at, wanted) -> None:
+    bug = await create(pm)
+    for status in STATUSES[1 : STATUSES.index(at) + 1]:
+        await pm.post(f"/api/bugs/{bug['bug_id']}/transition", json={"new_status": status})
+    before = await bug_rows(database_url)
+    response = await pm.post(f"/api/bugs/{bug['bug_id']}/transition", json={"new_status": wanted})
+    assert response.status_code == 400
+    body = await response.get_json()
+    assert body["code"] == "INVALID_TRANSITION"
+    assert body["detail"].startswith(f"Invalid transition from {at} to {wanted}. Allowed transitions:")
+    assert await bug_rows(database_url) == before
+
+
+async def test_edits_only_in_draft(pm, database_url) -> None:
+    bug = await create(pm)
+    edited = await pm.patch(f"/api/bugs/{bug['bug_id']}", json={"title": "Screen freezes", "assignee_id": "dev-7"})
+    assert edited.status_code == 200
+    body = await edited.get_json()
+    assert (body["title"], body["assignee_id"], body["severity"]) == ("Screen freezes", "dev-7", "high")
+    assert (await pm.patch(f"/api/bugs/{bug['bug_id']}", json={"severity": "meh"})).status_code == 400
+    await pm.post(f"/api/bugs/{bug['bug_id']}/transition", json={"new_status": "confirmed"})
+    before = await bug_rows(database_url)
+    refused = await pm.patch(f"/api/bugs/{bug['bug_id']}", json={"title": "late edit"})
+    assert refused.status_code == 400
+    assert await refused.get_json() == {"detail": "Bug can only be edited in Draft status", "code": "BUG_NOT_EDITABLE"}
+    assert await bug_rows(database_url) == before
+
+
+async def test_soft_delete_hides_the_bug_and_keeps_its_history(pm, database_url) -> None:
+    bug = await create(pm)
+    response = await pm.delete(f"/api/bugs/{bug['bug_id']}")
+    assert (response.status_code, await response.get_json()) == (200, {"message": "Bug deleted"})
+    assert (await pm.get(f"/api/bugs/{bug['bug_id']}")).status_code == 404
+    assert await (await pm.get("/api/bugs")).get_json() == []
+    assert (await pm.delete(f"/api/bugs/{bug['bug_id']}")).status_code == 404
+    assert [row["is_deleted"] for row in await bug_rows(database_url)] == [True]
+    assert await fetch(database_url, "SELECT count(*) AS n FROM bug_status_history") == [{"n": 1}]
+
+
+async def test_list_filters_and_sorts_on_allowed_columns(pm) -> None:
+    low = await create(pm, title="A low one", severity="low", priority="p3")
+    critical = await create(pm, title="B critical", severity="critical", priority="p0")
+    medium = await create(pm, title="C medium", severity="medium", priority=None)
+    await pm.post(f"/api/bugs/{critical['bug_id']}/transition", json={"new_status": "confirmed"})
+
+    async def ids(query: str) -> list[str]:
+        response = await pm.get(f"/api/bugs?{query}")
+        assert response.status_code == 200, await response.get_data(as_text=True)
+        return [bug["bug_id"] for bug in await response.get_json()]
+
+    assert await ids("sort_by=severity&sort_order=desc") == [critical["bug_id"], medium["bug_id"], low["bug_id"]]
+    assert await ids("sort_by=severity&sort_order=asc") == [low["bug_id"], medium["bug_id"], critical["bug_id"]]
+    assert await ids("sort_by=title&sort_order=asc") == [low["bug_id"], critical["bug_id"], medium["bug_id"]]
+    assert await ids("sort_by=priority&sort_order=asc") == [critical["bug_id"], low["bug_id"], medium["bug_id"]]
+    assert await ids("status=confirmed") == [critical["bug_id"]]
+    assert await ids("severity=low") == [low["bug_id"]]
+    assert await ids("sort_by=title&sort_order=asc&limit=1&offset=1") == [critical["bug_id"]]
+    assert await ids("linked=true") == []
+    assert set(await ids("linked=false")) == {low["bug_id"], critical["bug_id"], medium["bug_id"]}
+    for bad in ("sort_by=user_id", "sort_by=password_hash", "sort_order=sideways", "status=lost", "limit=0", "limit=501"):
+        assert (await pm.get(f"/api/bugs?{bad}")).status_code == 422, bad
+
+
+async def test_links_to_owned_work_by_entity_and_gone_with_the_story(pm, fake_llm, database_url) -> None:
+    epic_id = await locked_epic(pm, fake_llm)
+    feature = await approved_feature(pm, epic_id)
+    story = await (
+        await pm.post(f"/api/stories/feature/{feature['feature_id']}", json={"persona": "p", "action": "a", "benefit": "b"})
+    ).get_json()
+    bug = await create(pm, links=[{"entity_type": "epic", "entity_id": epic_id}])
+    assert [(l["entity_type"], l["entity_id"]) for l in bug["links"]] == [("epic", epic_id)] and bug["link_count"] == 1
+    added = await pm.post(
+        f"/api/bugs/{bug['bug_id']}/links",
+        json={"links": [
+            {"entity_type": "story", "entity_id": story["story_id"]},
+            {"entity_type": "epic", "entity_id": epic_id},
+            {"entity_type": "feature", "entity_id": feature["feature_id"]},
+        ]},
+    )
+    assert added.status_code == 200
+    assert [(l["entity_type"], l["entity_id"]) for l in await added.get_json()] == [
+        ("story", story["story_id"]), ("feature", feature["feature_id"])
+    ]
+    links = await (await pm.get(f"/api/bugs/{bug['bug_id']}/links")).get_json()
+    assert len(links) == 3
+    for entity_type, entity_id in (("epic", epic_id), ("feature", feature["feature_id"]), ("story", story["story_id"])):
+        found = await (await pm.get(f"/api/bugs/by-entity/{entity_type}/{entity_id}")).get_json()
+        assert [b["bug_id"] for b in found] == [bug["bug_id"]]
+    assert (await pm.get(f"/api/bugs/by-entity/sprint/{epic_id}")).status_code == 400
+    assert [b["bug_id"] for b in await (await pm.get("/api/bugs?linked=true")).get_json()] == [bug["bug_id"]]
+
+    assert (await pm.delete(f"/api/stories/{story['story_id']}")).status_code == 200
+    remaining = await (await pm.get(f"/api/bugs/{bug['bug_id']}/links")).get_json()
+    assert {l["entity_type"] for l in remaining} == {"epic", "feature"}
+    feature_link = next(l for l in remaining if l["entity_type"] == "feature")
+    removed = await pm.delete(f"/api/bugs/{bug['bug_id']}/links/{feature_link['link_id']}")
+    assert (removed.status_code, await removed.get_json()) == (200, {"message": "Link removed"})
+    assert (await pm.delete(f"/api/bugs/{bug['bug_id']}/links/{feature_link['link_id']}")).status_code == 404
+    assert (await pm.delete(f"/api/epics/{epic_id}")).status_code == 200
+    assert await fetch(database_url, "SELECT count(*) AS n FROM bug_links") == [{"n": 0}]
+    assert [row["bug_id"] for row in await bug_rows(database_url)] == [bug["bug_id"]]
+
+
+async def test_a_link_to_another_users_story_is_refused(pm, other, fake_llm, database_url) -> None:
+    theirs = await (
+        await other.post("/api/stories/standalone", json={"persona": "p", "action": "a", "benefit": "b"})
+    ).get_json()
+    bug = await create(pm)
+    response = await pm.post(f"/api/bugs/{bug['bug_id']}/links", json={"links": [{"entity_type": "story", "entity_id": theirs["story_id"]}]})
+    assert response.status_code == 400
+    assert (await response.get_json())["code"] == "LINK_TARGET_NOT_FOUND"
+    assert await fetch(database_url, "SELECT count(*) AS n FROM bug_links") == [{"n": 0}]
+    assert (await pm.get(f"/api/bugs/by-entity/story/{theirs['story_id']}")).status_code == 404
+
+
+async def test_another_user_gets_404_on_every_bug_route(pm, other, fake_llm, database_url) -> None:
+    bug = await create(pm)
+    before = await bug_rows(database_url)
+    for method, path, body in [
+        ("GET", f"/api/bugs/{bug['bug_id']}", None),
+        ("PATCH", f"/api/bugs/{bug['bug_id']}", {"title": "mine"}),
+        ("DELETE", f"/api/bugs/{bug['bug_id']}", None),
+        ("POST", f"/api/bugs/{bug['bug_id']}/transition", {"new_status": "confirmed"}),
+        ("GET", f"/api/bugs/{bug['bug_id']}/history", None),
+        ("POST", f"/api/bugs/{bug['bug_id']}/links", {"links": [{"entity_type": "epic", "entity_id": "x"}]}),
+        ("GET", f"/api/bugs/{bug['bug_id']}/links", None),
+        ("DELETE", f"/api/bugs/{bug['bug_id']}/links/link_x", None),
+        ("POST", f"/api/bugs/{bug['bug_id']}/ai/refine", None),
+        ("POST", f"/api/bugs/{bug['bug_id']}/ai/refine-description", None),
+        ("POST", f"/api/bugs/{bug['bug_id']}/ai/suggest-severity", None),
+    ]:
+        response = await other.call(method, path, json=body)
+        assert response.status_code == 404, (method, path)
+    assert await (await other.get("/api/bugs")).get_json() == []
+    assert await bug_rows(database_url) == before
+    assert fake_llm.chat_requests() == []
+
+
+async def test_history_rows_are_append_only(pm, database_url) -> None:
+    import asyncpg
+
+    await create(pm)
+    with pytest.raises(asyncpg.RestrictViolationError):
+        await fetch(database_url, "UPDATE bug_status_history SET notes = 'rewritten'")
+    with pytest.raises(asyncpg.RestrictViolationError):
+        await fetch(database_url, "DELETE FROM bug_status_history")
