@@ -64,6 +64,8 @@ class FakeLLMServer:
     valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
     models_status: int = 200  # inject a failure into GET /v1/models
     requests: list[RecordedRequest] = field(default_factory=list)
+    default: Reply = field(default_factory=Reply)  # what answers when no reply is scripted
+    record: bool = True  # benchmarks switch recording off
 
     def __post_init__(self) -> None:
         self._replies: deque[Reply] = deque()
@@ -106,6 +108,7 @@ class FakeLLMServer:
         self.requests.clear()
         self.valid_keys = {VALID_KEY}
         self.models_status = 200
+        self.default = Reply()
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._new_release_event)
 
@@ -125,7 +128,7 @@ class FakeLLMServer:
     def _next_reply(self) -> Reply:
         with self._lock:
             if not self._replies:
-                return Reply()
+                return dataclasses.replace(self.default)
             reply = self._replies[0]
             reply.times -= 1
             if reply.times <= 0:
@@ -206,9 +209,9 @@ def _build_app(server: FakeLLMServer) -> Quart:
 
     async def record() -> dict[str, Any] | None:
         body = await request.get_json(silent=True)
-        server.requests.append(
-            RecordedRequest(request.method, request.path, {k.lower(): v for k, v in request.headers.items()}, body)
-        )
+        if server.record:
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            server.requests.append(RecordedRequest(request.method, request.path, headers, body))
         return body
 
     def openai_key() -> str | None:
