@@ -3,7 +3,8 @@
     python -m bench.streams --url http://127.0.0.1:8101 --fake-url http://127.0.0.1:8199 --users 200 --streams 50
 
 Prints `STARTED {...}` once every stream has its first token (or has failed), then `FINISHED {...}`.
-Before opening the streams it times the fake provider's own first token, for comparison.
+Before opening the streams it times the first token of the fake provider alone and of JarlPM with
+nothing else running (what JarlPM adds), then the first tokens of the S streams opened at once.
 """
 
 from __future__ import annotations
@@ -38,7 +39,22 @@ async def fake_first_token(client: httpx.AsyncClient, fake_url: str, samples: in
     return timings
 
 
-async def one_chat(client: httpx.AsyncClient, url: str, index: int, users: int, first: asyncio.Event, results: list) -> None:
+async def idle_first_token(client: httpx.AsyncClient, url: str, samples: int) -> list[float]:
+    """JarlPM's first token with nothing else running: one chat at a time, closed after its first chunk."""
+    timings = []
+    for sample in range(samples):
+        headers = {"Authorization": f"Bearer {token(1)}"}
+        started = time.perf_counter()
+        path = f"{url}/api/epics/{user_epic(1, 3 + sample % 10)}/chat"
+        async with client.stream("POST", path, json={"content": "Quick question"}, headers=headers) as response:
+            async for text in response.aiter_text():
+                if '"type":"chunk"' in text:
+                    timings.append(time.perf_counter() - started)
+                    break
+    return timings
+
+
+async def one_chat(client: httpx.AsyncClient, url: str, index: int, users: int, results: list) -> None:
     user, epic = index % users + 1, index // users + 1
     headers = {"Authorization": f"Bearer {token(user)}"}
     started = time.perf_counter()
@@ -69,9 +85,9 @@ async def main(args: argparse.Namespace) -> None:
     limits = httpx.Limits(max_connections=args.streams + 20, max_keepalive_connections=args.streams + 20)
     async with httpx.AsyncClient(timeout=httpx.Timeout(120, connect=30), limits=limits) as client:
         fake = await fake_first_token(client, args.fake_url, args.fake_samples)
+        idle = await idle_first_token(client, args.url, args.fake_samples)
         results: list[dict] = []
-        first = asyncio.Event()
-        tasks = [asyncio.create_task(one_chat(client, args.url, i, args.users, first, results)) for i in range(args.streams)]
+        tasks = [asyncio.create_task(one_chat(client, args.url, i, args.users, results)) for i in range(args.streams)]
         while len(results) < args.streams or any(r["ttft"] is None and r["ended"] == "incomplete" for r in results):
             await asyncio.sleep(0.05)
         ttfts = [r["ttft"] for r in results if r["ttft"] is not None]
@@ -79,6 +95,7 @@ async def main(args: argparse.Namespace) -> None:
             "streams": args.streams,
             "open": len(ttfts),
             "fake_ttft_p50_ms": percentile(fake, 0.5) * 1000,
+            "idle_ttft_p50_ms": percentile(idle, 0.5) * 1000,
             "ttft_p50_ms": percentile(ttfts, 0.5) * 1000,
             "ttft_p95_ms": percentile(ttfts, 0.95) * 1000,
             "ttft_mean_ms": statistics.mean(ttfts) * 1000 if ttfts else None,
