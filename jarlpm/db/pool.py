@@ -76,13 +76,16 @@ class Database:
     async def close(self) -> None:
         if self._pool is None:
             return
-        pool, self._pool = self._pool, None
+        pool = self._pool
         try:
-            # close() waits for every connection to be released; a stuck one must not hang shutdown.
+            # close() waits for every connection to be released (an epilogue may still be saving, and
+            # must be able to release through self.pool); a stuck one must not hang shutdown.
             await asyncio.wait_for(pool.close(), CLOSE_TIMEOUT_SECONDS)
         except TimeoutError:
             log.warning("database pool did not close within %g s; terminating it", CLOSE_TIMEOUT_SECONDS)
             pool.terminate()
+        finally:
+            self._pool = None
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
