@@ -23,7 +23,7 @@ from jarlpm.bugs.models import (
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
-from jarlpm.http.interview import InterviewIn, interview_events
+from jarlpm.http.conversations import InterviewIn, interview_events
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.sse import ai_events, event_stream
 from jarlpm.llm.calls import ProviderError, stream

@@ -23,6 +23,7 @@ from jarlpm.epics.models import (
 )
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.conversations import call_metadata
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.sse import ai_events, event_stream
 from jarlpm.llm.calls import stream
@@ -99,7 +100,7 @@ async def chat(epic_id: str, data: ChatIn) -> Response:
         history = await repo.recent_messages(conn, epic_id=epic_id, limit=prompts.HISTORY_LIMIT)
         await repo.add_event(conn, epic_id=epic_id, role="user", content=data.content, stage=epic["current_stage"])
     system = prompts.system_prompt(epic, context)
-    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
+    metadata = call_metadata(call, prompts.PROMPT_VERSION)
     save_reply = service.reply_epilogue(epic_id=epic_id, stage=epic["current_stage"], metadata=metadata)
     deltas = stream(call, system, prompts.chat_messages(history, data.content))
     return event_stream(ai_events(deltas, database=database, epilogue=save_reply))

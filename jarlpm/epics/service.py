@@ -126,11 +126,11 @@ def reply_epilogue(*, epic_id: str, stage: str, metadata: dict) -> Epilogue:
     """
 
     async def save(conn: Connection, end: StreamEnd) -> list[dict]:
-        if end.status == "failed" or (end.interrupted and not end.text):
+        reply_metadata = end.reply_metadata(metadata)
+        if reply_metadata is None:
             return []
-        extra = {"interrupted": True} if end.interrupted else {}
         await repo.add_event(
-            conn, epic_id=epic_id, role="assistant", content=end.text, stage=stage, event_metadata={**metadata, **extra}
+            conn, epic_id=epic_id, role="assistant", content=end.text, stage=stage, event_metadata=reply_metadata
         )
         found = None if end.interrupted else rules.find_proposal(end.text, stage)
         if found is None:

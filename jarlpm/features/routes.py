@@ -26,17 +26,14 @@ from jarlpm.features.models import (
 )
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
 from jarlpm.http.rate_limits import ai_route
-from jarlpm.http.sse import StreamEnd, ai_events, event_stream
-from jarlpm.llm.calls import stream
-from jarlpm.llm.structured import parse_or_repair
-from jarlpm.llm.update_blocks import parse_update
+from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
 
 blueprint = Blueprint("features", __name__, url_prefix="/features")
 
 GeneratedFeatures = Annotated[list[GeneratedFeature], Field(min_length=1)]
-AFTER_ERROR = [{"type": "done"}]  # the contract ends a failed generation with `done` too
 
 
 @blueprint.get("/epic/<epic_id>")
@@ -76,16 +73,8 @@ async def generate_features(epic_id: str, data: GenerateIn) -> Response:
         call = await prepare_ai_call(conn, user_id=user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
     system, messages = prompts.generate_prompt(epic, context, data.count)
-
-    async def validate(text: str) -> list[GeneratedFeature]:
-        return await parse_or_repair(call, system, messages, text, GeneratedFeatures)
-
-    def announce(end: StreamEnd) -> list[dict]:
-        return [{"type": "features", "features": [feature.model_dump() for feature in end.result]}]
-
-    deltas = stream(call, system, messages)
     return event_stream(
-        ai_events(deltas, database=database, finish=validate, announce=announce, after_error=AFTER_ERROR)
+        draft_events(call, system, messages, database=database, schema=GeneratedFeatures, event="features")
     )
 
 
@@ -167,13 +156,16 @@ async def chat(feature_id: str, data: ChatIn) -> Response:
         history = await repo.recent_messages(conn, feature_id=feature_id, limit=prompts.HISTORY_LIMIT)
         await repo.start_refining(conn, feature_id=feature_id)
         await repo.add_event(conn, feature_id=feature_id, epic_id=feature["epic_id"], role="user", content=data.content)
-    system = prompts.refine_system_prompt(epic, feature, context)
-    messages = prompts.chat_messages(history, data.content)
-
-    async def find_update(text: str) -> FeatureUpdate | None:
-        return await parse_update(call, system, messages, text, prompts.UPDATE_TAG, FeatureUpdate)
-
-    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
+    metadata = call_metadata(call, prompts.PROMPT_VERSION)
     save_reply = service.refine_epilogue(feature_id=feature_id, epic_id=feature["epic_id"], metadata=metadata)
-    deltas = stream(call, system, messages)
-    return event_stream(ai_events(deltas, database=database, finish=find_update, epilogue=save_reply))
+    return event_stream(
+        refinement_events(
+            call,
+            prompts.refine_system_prompt(epic, feature, context),
+            prompts.chat_messages(history, data.content),
+            database=database,
+            tag=prompts.UPDATE_TAG,
+            update=FeatureUpdate,
+            epilogue=save_reply,
+        )
+    )

@@ -37,11 +37,11 @@ def refine_epilogue(*, feature_id: str, epic_id: str, metadata: dict) -> Epilogu
     """Saves the assistant's reply, then applies its validated update (announced as `feature_updated`)."""
 
     async def save(conn: Connection, end: StreamEnd) -> list[dict]:
-        if end.status == "failed" or (end.interrupted and not end.text):
+        reply_metadata = end.reply_metadata(metadata)
+        if reply_metadata is None:
             return []
-        extra = {"interrupted": True} if end.interrupted else {}
         await repo.add_event(
-            conn, feature_id=feature_id, epic_id=epic_id, role="assistant", content=end.text, event_metadata={**metadata, **extra}
+            conn, feature_id=feature_id, epic_id=epic_id, role="assistant", content=end.text, event_metadata=reply_metadata
         )
         update: FeatureUpdate | None = end.result
         if update is None:

@@ -71,6 +71,13 @@ class StreamEnd:
     def interrupted(self) -> bool:
         return self.status == "interrupted"
 
+    def reply_metadata(self, metadata: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The metadata to store the assistant's reply with, or None when there is nothing to store:
+        a failed call, or a disconnect before any text arrived. A partial reply is marked interrupted."""
+        if self.status == "failed" or (self.interrupted and not self.text):
+            return None
+        return {**metadata, **({"interrupted": True} if self.interrupted else {})}
+
 
 Finish = Callable[[str], Awaitable[Any]]
 Announce = Callable[[StreamEnd], Sequence[Mapping[str, Any]]]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
-from jarlpm.http.interview import HistoryMessage
+from jarlpm.http.conversations import HistoryMessage
 from jarlpm.stories.rules import clean_action, clean_benefit, clean_persona, normalize_priority
 
 Persona = Annotated[str, AfterValidator(clean_persona), Field(min_length=1, max_length=200)]

@@ -14,11 +14,9 @@ from jarlpm.epics import repo as epics
 from jarlpm.errors import APIError
 from jarlpm.features.service import owned_feature
 from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
 from jarlpm.http.rate_limits import ai_route
-from jarlpm.http.sse import StreamEnd, ai_events, event_stream
-from jarlpm.llm.calls import stream
-from jarlpm.llm.structured import parse_or_repair
-from jarlpm.llm.update_blocks import parse_update
+from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
 from jarlpm.stories import prompts, repo, service
 from jarlpm.stories.models import (
@@ -36,7 +34,6 @@ from jarlpm.stories.models import (
 blueprint = Blueprint("stories", __name__, url_prefix="/stories")
 
 GeneratedStories = Annotated[list[GeneratedStory], Field(min_length=1)]
-AFTER_ERROR = [{"type": "done"}]
 
 
 @blueprint.get("/feature/<feature_id>")
@@ -78,16 +75,8 @@ async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
         call = await prepare_ai_call(conn, user_id=user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
     system, messages = prompts.generate_prompt(epic, feature, context, data.count)
-
-    async def validate(text: str) -> list[GeneratedStory]:
-        return await parse_or_repair(call, system, messages, text, GeneratedStories)
-
-    def announce(end: StreamEnd) -> list[dict]:
-        return [{"type": "stories", "stories": [story.model_dump() for story in end.result]}]
-
-    deltas = stream(call, system, messages)
     return event_stream(
-        ai_events(deltas, database=database, finish=validate, announce=announce, after_error=AFTER_ERROR)
+        draft_events(call, system, messages, database=database, schema=GeneratedStories, event="stories")
     )
 
 
@@ -172,13 +161,15 @@ async def chat(story_id: str, data: ChatIn) -> Response:
         await repo.start_refining(conn, story_id=story_id)
         ids = {"story_id": story_id, "feature_id": feature["feature_id"], "epic_id": feature["epic_id"]}
         await repo.add_event(conn, **ids, role="user", content=data.content)
-    system = prompts.refine_system_prompt(story, feature, context)
-    messages = prompts.chat_messages(history, data.content)
-
-    async def find_update(text: str) -> StoryUpdate | None:
-        return await parse_update(call, system, messages, text, prompts.UPDATE_TAG, StoryUpdate)
-
-    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
-    save_reply = service.refine_epilogue(**ids, metadata=metadata)
-    deltas = stream(call, system, messages)
-    return event_stream(ai_events(deltas, database=database, finish=find_update, epilogue=save_reply))
+    save_reply = service.refine_epilogue(**ids, metadata=call_metadata(call, prompts.PROMPT_VERSION))
+    return event_stream(
+        refinement_events(
+            call,
+            prompts.refine_system_prompt(story, feature, context),
+            prompts.chat_messages(history, data.content),
+            database=database,
+            tag=prompts.UPDATE_TAG,
+            update=StoryUpdate,
+            epilogue=save_reply,
+        )
+    )

@@ -32,9 +32,9 @@ def refine_epilogue(*, story_id: str, feature_id: str | None, epic_id: str | Non
     """Saves the assistant's reply, then applies its validated update (announced as `story_updated`)."""
 
     async def save(conn: Connection, end: StreamEnd) -> list[dict]:
-        if end.status == "failed" or (end.interrupted and not end.text):
+        reply_metadata = end.reply_metadata(metadata)
+        if reply_metadata is None:
             return []
-        extra = {"interrupted": True} if end.interrupted else {}
         await repo.add_event(
             conn,
             story_id=story_id,
@@ -42,7 +42,7 @@ def refine_epilogue(*, story_id: str, feature_id: str | None, epic_id: str | Non
             epic_id=epic_id,
             role="assistant",
             content=end.text,
-            event_metadata={**metadata, **extra},
+            event_metadata=reply_metadata,
         )
         update: StoryUpdate | None = end.result
         if update is None:

@@ -14,10 +14,8 @@ from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.rate_limits import ai_route
-from jarlpm.http.interview import InterviewIn, interview_events
-from jarlpm.http.sse import ai_events, event_stream
-from jarlpm.llm.calls import stream
-from jarlpm.llm.update_blocks import parse_update
+from jarlpm.http.conversations import InterviewIn, call_metadata, interview_events, refinement_events
+from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
 from jarlpm.stories import prompts, repo, service
 from jarlpm.stories.models import (
@@ -151,16 +149,19 @@ async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
         history = await repo.recent_messages(conn, story_id=story_id, limit=prompts.HISTORY_LIMIT)
         await repo.start_refining(conn, story_id=story_id)
         await repo.add_event(conn, story_id=story_id, feature_id=None, epic_id=None, role="user", content=data.content)
-    system = prompts.refine_system_prompt(story, None, context)
-    messages = prompts.chat_messages(history, data.content)
-
-    async def find_update(text: str) -> StoryUpdate | None:
-        return await parse_update(call, system, messages, text, prompts.UPDATE_TAG, StoryUpdate)
-
-    metadata = {"prompt_version": prompts.PROMPT_VERSION, "provider": call.provider, "model": call.model}
+    metadata = call_metadata(call, prompts.PROMPT_VERSION)
     save_reply = service.refine_epilogue(story_id=story_id, feature_id=None, epic_id=None, metadata=metadata)
-    deltas = stream(call, system, messages)
-    return event_stream(ai_events(deltas, database=database, finish=find_update, epilogue=save_reply))
+    return event_stream(
+        refinement_events(
+            call,
+            prompts.refine_system_prompt(story, None, context),
+            prompts.chat_messages(history, data.content),
+            database=database,
+            tag=prompts.UPDATE_TAG,
+            update=StoryUpdate,
+            epilogue=save_reply,
+        )
+    )
 
 
 @blueprint.post("/ai/chat")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.bugs.test_bugs import BUG, create, pm  # noqa: F401  (shared fixture)
+from tests.bugs.test_bugs import create
 from tests.db.helpers import fetch
 from tests.fakes.llm_server import Reply
 from tests.features.conftest import stream_events

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.db.helpers import fetch
-from tests.epics.conftest import locked_epic, with_provider
+from tests.epics.conftest import locked_epic
 from tests.features.conftest import approved_feature
-from tests.helpers import new_user
 
 BUG = {
     "title": "Dose screen freezes",
@@ -22,16 +21,6 @@ BUG_KEYS = {
     "updated_at", "allowed_transitions",
 }
 STATUSES = ["draft", "confirmed", "in_progress", "resolved", "closed"]
-
-
-@pytest.fixture
-async def pm(app, fake_llm):  # type: ignore[no-untyped-def]
-    return await with_provider(await new_user(app, "pm@jarlpm.dev", name="Pat"))
-
-
-@pytest.fixture
-async def other(app, fake_llm):  # type: ignore[no-untyped-def]
-    return await with_provider(await new_user(app, "other@jarlpm.dev", name="Oz"))
 
 
 async def create(user, **overrides) -> dict:  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from jarlpm.app import create_app
 from tests.db.helpers import fetch
 from tests.epics.conftest import PROBLEM, chat, create_epic, with_provider
@@ -23,7 +21,7 @@ async def table_counts(database_url: str) -> dict[str, int]:
 
 
 async def test_list_shows_only_the_users_epics_newest_change_first(pm, other) -> None:
-    first = await create_epic(pm, "First")
+    await create_epic(pm, "First")
     second = await create_epic(pm, "Second")
     await create_epic(other, "Not yours")
     listed = (await (await pm.get("/api/epics")).get_json())["epics"]
