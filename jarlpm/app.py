@@ -23,6 +23,9 @@ from jarlpm.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
+# The largest legitimate body (a chat message with its client-held history) is far below this.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
 
 def _settings_from_env() -> Settings:
     # No settings given: this is the process entrypoint (Hypercorn's `jarlpm.app:create_app()`).
@@ -38,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     settings = settings or _settings_from_env()
     app = Quart("jarlpm", static_folder=None)
     app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions[SETTINGS_KEY] = settings
     QuartSchema(
         app,
