@@ -9,6 +9,8 @@ import logging
 import signal
 import sys
 
+import asyncpg
+
 from hypercorn.asyncio import serve
 from hypercorn.config import Config as HypercornConfig
 
@@ -67,6 +69,10 @@ def serve_command(host: str, port: int | None) -> int:
         asyncio.run(_serve_until_signal(settings, host, port or settings.port))
     except (DatabaseNotAtHead, embedded.EmbeddedUnavailable) as error:
         print(f"jarlpm: cannot start: {error}", file=sys.stderr)
+        return 3
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        # Never echo the URL: it may hold a password.
+        print(f"jarlpm: cannot start: the database at DATABASE_URL is not reachable ({type(error).__name__})", file=sys.stderr)
         return 3
     finally:
         embedded.stop_all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+import asyncpg
 from quart import Quart, Response, g, jsonify
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
@@ -61,6 +62,12 @@ def register_error_handlers(app: Quart) -> None:
         methods = getattr(error, "valid_methods", None)
         headers = {"Allow": ", ".join(sorted(methods))} if methods else None
         return error_response(error.code or 500, _http_code(error), error.name, headers)
+
+    @app.errorhandler(asyncpg.ConnectionDoesNotExistError)
+    async def handle_lost_connection(error: asyncpg.ConnectionDoesNotExistError) -> Response:
+        # The server closed a pooled connection mid-request (restart, failover): worth a retry.
+        log.error("database connection lost (request %s)", g.get("request_id", "-"))
+        return error_response(503, "DB_UNAVAILABLE", "The database connection was lost. Please retry.", {"Retry-After": "1"})
 
     @app.errorhandler(Exception)
     async def handle_unexpected(error: Exception) -> Response:

@@ -108,3 +108,16 @@ def test_serve_stops_on_a_bad_setting_with_one_line(tmp_path, name, value) -> No
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert name in result.stderr and repr(value) in result.stderr
+
+
+def test_serve_says_when_the_database_is_unreachable(tmp_path) -> None:
+    url = "postgresql://jarlpm:s3cret@127.0.0.1:1/jarlpm"
+    result = subprocess.run(
+        [sys.executable, "-m", "jarlpm", "serve", "--port", str(_free_port())],
+        env=_env(tmp_path, DATABASE_URL=url, JARLPM_ENV="development"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 3
+    assert "not reachable" in result.stderr and "s3cret" not in result.stderr

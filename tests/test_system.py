@@ -106,3 +106,20 @@ async def test_an_oversized_body_is_413_in_the_error_shape(client) -> None:
     response = await client.post("/api/auth/login", data=b"x" * (2 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"})
     assert response.status_code == 413
     assert (await response.get_json())["code"] == "REQUEST_ENTITY_TOO_LARGE"
+
+
+async def test_a_database_gone_away_is_503_not_500(make_settings, pg_server) -> None:
+    from jarlpm.app import create_app
+
+    url, janitor = pg_server.new_database(template=None)
+    await asyncio.to_thread(migrate.upgrade, url)
+    settings = make_settings(url, db_pool_size=1, db_max_overflow=1)
+    quart_app = create_app(settings)
+    async with quart_app.test_app() as test_app:
+        await asyncio.sleep(0.05)
+        janitor.drop()  # terminates every connection and removes the database
+        await asyncio.sleep(0.2)  # the pool notices its connections were closed
+        response = await test_app.test_client().get("/api/auth/me", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 503
+    assert (await response.get_json())["code"] == "DB_UNAVAILABLE"
+    assert response.headers["Retry-After"] == "1"

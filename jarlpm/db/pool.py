@@ -27,6 +27,16 @@ CLOSE_TIMEOUT_SECONDS = 10.0
 RETRY_AFTER_SECONDS = 1
 
 
+class DatabaseUnavailable(APIError):
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            "DB_UNAVAILABLE",
+            "The database is not reachable right now. Please retry.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
 class PoolTimeout(APIError):
     def __init__(self, waited: float) -> None:
         super().__init__(
@@ -94,6 +104,10 @@ class Database:
             conn = await self.pool.acquire(timeout=timeout)
         except TimeoutError:
             raise PoolTimeout(timeout) from None
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            # Acquiring may have to connect: a server that is down, restarting or gone answers here.
+            log.error("cannot open a database connection: %s", type(error).__name__)
+            raise DatabaseUnavailable from None
         try:
             yield conn
         finally:
