@@ -233,3 +233,16 @@ def test_every_ai_route_is_rate_limited_per_user(make_settings, database_url) ->
         view = app.view_functions[rule.endpoint]
         assert getattr(view, AI_ROUTE_ATTRIBUTE, False), rule.rule
         assert getattr(view, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, []), rule.rule
+
+
+def test_every_json_route_validates_its_response(make_settings, database_url) -> None:
+    from quart_schema.validation import QUART_SCHEMA_RESPONSE_ATTRIBUTE
+
+    app = create_app(make_settings(database_url, test_login=True))
+    unvalidated = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        streams = "Server-Sent Events" in (view.__doc__ or "")
+        if rule.endpoint not in LIBRARY_ROUTES and not streams and not getattr(view, QUART_SCHEMA_RESPONSE_ATTRIBUTE, None):
+            unvalidated.append(rule.rule)
+    assert unvalidated == []
