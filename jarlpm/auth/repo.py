@@ -6,10 +6,8 @@ from asyncpg import Connection
 
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
-
-def _dict(row: object) -> dict | None:
-    return dict(row) if row is not None else None  # type: ignore[call-overload]
 
 
 async def create_user(conn: Connection, *, email: str, name: str, password_hash: str) -> dict | None:
@@ -17,15 +15,15 @@ async def create_user(conn: Connection, *, email: str, name: str, password_hash:
     row = await queries.auth.create_user(
         conn, user_id=new_id("user"), email=email, name=name, password_hash=password_hash
     )
-    return _dict(row)
+    return optional_row(row)
 
 
 async def get_user(conn: Connection, *, user_id: str) -> dict | None:
-    return _dict(await queries.auth.get_user(conn, user_id=user_id))
+    return optional_row(await queries.auth.get_user(conn, user_id=user_id))
 
 
 async def get_credentials(conn: Connection, *, email: str) -> dict | None:
-    return _dict(await queries.auth.get_credentials(conn, email=email))
+    return optional_row(await queries.auth.get_credentials(conn, email=email))
 
 
 async def set_password_hash(conn: Connection, *, user_id: str, password_hash: str) -> None:
@@ -50,7 +48,7 @@ async def create_session(conn: Connection, *, user_id: str, token_hash: str, ttl
 
 
 async def get_session(conn: Connection, *, token_hash: str) -> dict | None:
-    return _dict(await queries.auth.get_session(conn, token_hash=token_hash))
+    return optional_row(await queries.auth.get_session(conn, token_hash=token_hash))
 
 
 async def delete_session(conn: Connection, *, token_hash: str) -> None:
@@ -79,7 +77,7 @@ async def replace_token(conn: Connection, *, user_id: str, token_hash: str, toke
 
 
 async def get_token(conn: Connection, *, token_hash: str) -> dict | None:
-    return _dict(await queries.auth.get_token(conn, token_hash=token_hash))
+    return optional_row(await queries.auth.get_token(conn, token_hash=token_hash))
 
 
 async def use_token(conn: Connection, *, token_id: str) -> str | None:

@@ -7,6 +7,7 @@ from asyncpg import Connection
 from jarlpm.auth import repo
 from jarlpm.auth.rules import (
     EMAIL_VERIFICATION,
+    PASSWORD_RESET,
     RESET_TTL_SECONDS,
     SESSION_TTL_SECONDS,
     VERIFICATION_TTL_SECONDS,
@@ -15,9 +16,9 @@ from jarlpm.auth.rules import (
 )
 from jarlpm.errors import APIError
 
-TOKEN_TTL_SECONDS = {EMAIL_VERIFICATION: VERIFICATION_TTL_SECONDS, "password_reset": RESET_TTL_SECONDS}
-INVALID_LINK = {EMAIL_VERIFICATION: "Invalid or expired verification link", "password_reset": "Invalid or expired reset link"}
-EXPIRED_LINK = {EMAIL_VERIFICATION: "Verification link has expired", "password_reset": "Reset link has expired"}
+TOKEN_TTL_SECONDS = {EMAIL_VERIFICATION: VERIFICATION_TTL_SECONDS, PASSWORD_RESET: RESET_TTL_SECONDS}
+INVALID_LINK = {EMAIL_VERIFICATION: "Invalid or expired verification link", PASSWORD_RESET: "Invalid or expired reset link"}
+EXPIRED_LINK = {EMAIL_VERIFICATION: "Verification link has expired", PASSWORD_RESET: "Reset link has expired"}
 
 
 async def start_session(conn: Connection, *, user_id: str) -> str:

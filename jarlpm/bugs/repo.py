@@ -8,6 +8,7 @@ from asyncpg import Connection
 
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
 LINK_COLUMNS = {"epic": "epic_id", "feature": "feature_id", "story": "story_id"}
 ALL_ROWS = 1_000_000
@@ -45,7 +46,7 @@ async def create_bug(
 
 async def get_bug(conn: Connection, *, user_id: str, bug_id: str) -> dict | None:
     row = await queries.bugs.get_bug(conn, user_id=user_id, bug_id=bug_id)
-    return dict(row) if row else None
+    return optional_row(row)
 
 
 async def list_bugs(
@@ -128,7 +129,7 @@ async def add_link(conn: Connection, *, bug_id: str, entity_type: str, entity_id
     targets = {column: None for column in LINK_COLUMNS.values()}
     targets[LINK_COLUMNS[entity_type]] = entity_id
     row = await queries.bugs.add_link(conn, link_id=new_id("link"), bug_id=bug_id, entity_type=entity_type, **targets)
-    return dict(row) if row else None
+    return optional_row(row)
 
 
 async def list_links(conn: Connection, *, bug_id: str) -> list[dict]:

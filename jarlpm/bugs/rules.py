@@ -5,7 +5,6 @@ from __future__ import annotations
 from jarlpm.db.schema import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES, LINK_ENTITY_TYPES
 
 ENUMS = {"severity": BUG_SEVERITIES, "priority": BUG_PRIORITIES, "entity_type": LINK_ENTITY_TYPES}
-SORTABLE = ("created_at", "updated_at", "due_date", "severity", "status", "priority", "title")
 
 
 def allowed_transitions(status: str) -> list[str]:

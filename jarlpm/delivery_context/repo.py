@@ -8,6 +8,7 @@ from asyncpg import Connection
 
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
 
 async def get_or_create(conn: Connection, *, user_id: str) -> dict:
@@ -16,7 +17,7 @@ async def get_or_create(conn: Connection, *, user_id: str) -> dict:
 
 async def get_context(conn: Connection, *, user_id: str) -> dict | None:
     row = await queries.delivery_context.get_context(conn, user_id=user_id)
-    return dict(row) if row else None
+    return optional_row(row)
 
 
 async def replace_context(

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 Text = Field(min_length=1, max_length=20_000)
-Criteria = list[str]
 
 
 class FeatureOut(BaseModel):

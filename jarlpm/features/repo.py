@@ -7,10 +7,8 @@ from asyncpg import Connection
 from jarlpm.db.history import allow_history_delete
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
-
-def _dict(row: object) -> dict | None:
-    return dict(row) if row is not None else None  # type: ignore[call-overload]
 
 
 async def list_features(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
@@ -18,7 +16,7 @@ async def list_features(conn: Connection, *, user_id: str, epic_id: str) -> list
 
 
 async def get_feature(conn: Connection, *, user_id: str, feature_id: str) -> dict | None:
-    return _dict(await queries.features.get_feature(conn, user_id=user_id, feature_id=feature_id))
+    return optional_row(await queries.features.get_feature(conn, user_id=user_id, feature_id=feature_id))
 
 
 async def create_feature(
@@ -48,7 +46,7 @@ async def update_feature(
     row = await queries.features.update_feature(
         conn, feature_id=feature_id, title=title, description=description, acceptance_criteria=acceptance_criteria
     )
-    return _dict(row)
+    return optional_row(row)
 
 
 async def start_refining(conn: Connection, *, feature_id: str) -> None:
@@ -56,7 +54,7 @@ async def start_refining(conn: Connection, *, feature_id: str) -> None:
 
 
 async def approve_feature(conn: Connection, *, feature_id: str) -> dict | None:
-    return _dict(await queries.features.approve_feature(conn, feature_id=feature_id))
+    return optional_row(await queries.features.approve_feature(conn, feature_id=feature_id))
 
 
 async def delete_feature(conn: Connection, *, user_id: str, feature_id: str) -> bool:

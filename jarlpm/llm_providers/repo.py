@@ -6,6 +6,7 @@ from asyncpg import Connection
 
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
 
 async def list_configs(conn: Connection, *, user_id: str) -> list[dict]:
@@ -49,4 +50,4 @@ async def delete_config(conn: Connection, *, user_id: str, config_id: str) -> bo
 
 async def get_active(conn: Connection, *, user_id: str) -> dict | None:
     row = await queries.llm_providers.get_active(conn, user_id=user_id)
-    return dict(row) if row else None
+    return optional_row(row)

@@ -7,6 +7,7 @@ from asyncpg import Connection
 from jarlpm.db.history import allow_history_delete
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
 CONTENT_FIELDS = (
     "title",
@@ -23,9 +24,6 @@ CONTENT_FIELDS = (
 )
 
 
-def _dict(row: object) -> dict | None:
-    return dict(row) if row is not None else None  # type: ignore[call-overload]
-
 
 async def list_feature_stories(conn: Connection, *, user_id: str, feature_id: str) -> list[dict]:
     rows = queries.stories.list_feature_stories(conn, user_id=user_id, feature_id=feature_id)
@@ -33,7 +31,7 @@ async def list_feature_stories(conn: Connection, *, user_id: str, feature_id: st
 
 
 async def get_story(conn: Connection, *, user_id: str, story_id: str, standalone: bool) -> dict | None:
-    return _dict(await queries.stories.get_story(conn, user_id=user_id, story_id=story_id, standalone=standalone))
+    return optional_row(await queries.stories.get_story(conn, user_id=user_id, story_id=story_id, standalone=standalone))
 
 
 async def create_story(
@@ -52,7 +50,7 @@ async def create_story(
 async def update_story(conn: Connection, *, story_id: str, story_points: int | None = None, **changes: object) -> dict | None:
     """The story after the change (None values keep a field); None when it is approved."""
     values = {field: changes.get(field) for field in CONTENT_FIELDS}
-    return _dict(await queries.stories.update_story(conn, story_id=story_id, story_points=story_points, **values))
+    return optional_row(await queries.stories.update_story(conn, story_id=story_id, story_points=story_points, **values))
 
 
 async def start_refining(conn: Connection, *, story_id: str) -> None:
@@ -60,7 +58,7 @@ async def start_refining(conn: Connection, *, story_id: str) -> None:
 
 
 async def approve_story(conn: Connection, *, story_id: str) -> dict | None:
-    return _dict(await queries.stories.approve_story(conn, story_id=story_id))
+    return optional_row(await queries.stories.approve_story(conn, story_id=story_id))
 
 
 async def delete_story(conn: Connection, *, user_id: str, story_id: str, standalone: bool) -> bool:

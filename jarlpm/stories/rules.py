@@ -25,11 +25,6 @@ def clean_benefit(value: str) -> str:
     return _strip_lead(value, r"^so\s+that\s+").rstrip(".")
 
 
-def story_text(persona: str, action: str, benefit: str) -> str:
-    """What the database's generated story_text column holds (documented here for readers)."""
-    return f"As a {persona}, I want to {action} so that {benefit}."
-
-
 def normalize_priority(value: object) -> str:
     """Anything but the three known priorities becomes should-have (as the contract's generator does)."""
     text = str(value or "").strip().lower().replace("_", "-").replace(" ", "-")

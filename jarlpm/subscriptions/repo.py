@@ -6,6 +6,7 @@ from asyncpg import Connection
 
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
 
 async def create_inactive(conn: Connection, *, user_id: str) -> None:
@@ -18,4 +19,4 @@ async def activate_for_days(conn: Connection, *, user_id: str, days: int) -> Non
 
 async def get_subscription(conn: Connection, *, user_id: str) -> dict | None:
     row = await queries.subscriptions.get_subscription(conn, user_id=user_id)
-    return dict(row) if row else None
+    return optional_row(row)
