@@ -80,6 +80,9 @@ class FeatureUpdate(BaseModel):
 
     @model_validator(mode="after")
     def changes_something(self) -> FeatureUpdate:
-        if not self.model_dump(exclude_none=True):
+        if not self.changes():
             raise ValueError("the update changes no field")
         return self
+
+    def changes(self) -> dict:
+        return self.model_dump(exclude_none=True)

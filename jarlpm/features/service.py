@@ -7,8 +7,8 @@ from asyncpg import Connection
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
 from jarlpm.features import repo
-from jarlpm.features.models import FeatureUpdate
-from jarlpm.http.sse import Epilogue, StreamEnd
+from jarlpm.http.conversations import refinement_epilogue
+from jarlpm.http.sse import Epilogue
 
 NOT_FOUND = ("FEATURE_NOT_FOUND", "Feature not found")
 
@@ -36,19 +36,14 @@ def refuse_if_approved(feature: dict, action: str) -> None:
 def refine_epilogue(*, feature_id: str, epic_id: str, metadata: dict) -> Epilogue:
     """Saves the assistant's reply, then applies its validated update (announced as `feature_updated`)."""
 
-    async def save(conn: Connection, end: StreamEnd) -> list[dict]:
-        reply_metadata = end.reply_metadata(metadata)
-        if reply_metadata is None:
-            return []
+    async def save_reply(conn: Connection, text: str, reply_metadata: dict) -> None:
         await repo.add_event(
-            conn, feature_id=feature_id, epic_id=epic_id, role="assistant", content=end.text, event_metadata=reply_metadata
+            conn, feature_id=feature_id, epic_id=epic_id, role="assistant", content=text, event_metadata=reply_metadata
         )
-        update: FeatureUpdate | None = end.result
-        if update is None:
-            return []
-        changes = update.model_dump(exclude_none=True)
-        if await repo.update_feature(conn, feature_id=feature_id, **changes) is None:
-            return []  # approved while the reply streamed: its content is frozen
-        return [{"type": "feature_updated", "update": changes}]
 
-    return save
+    async def apply_update(conn: Connection, changes: dict) -> bool:
+        return await repo.update_feature(conn, feature_id=feature_id, **changes) is not None
+
+    return refinement_epilogue(
+        metadata=metadata, event="feature_updated", save_reply=save_reply, apply_update=apply_update
+    )

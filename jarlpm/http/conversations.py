@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Literal
+
+from asyncpg import Connection
 
 from pydantic import BaseModel, Field, create_model
 
@@ -43,6 +45,32 @@ def draft_events(
     return ai_events(
         deltas, database=database, finish=validate, announce=announce, after_error=AFTER_FAILED_DRAFTS
     )
+
+
+SaveReply = Callable[[Connection, str, dict], Awaitable[None]]
+ApplyUpdate = Callable[[Connection, dict], Awaitable[bool]]
+
+
+def refinement_epilogue(*, metadata: dict, event: str, save_reply: SaveReply, apply_update: ApplyUpdate) -> Epilogue:
+    """Stores the assistant's reply, then applies its validated update and announces it as `event`.
+
+    `apply_update` answers False when the item was approved while the reply streamed (content frozen):
+    the update is then dropped, not announced.
+    """
+
+    async def save(conn: Connection, end: StreamEnd) -> list[dict]:
+        reply_metadata = end.reply_metadata(metadata)
+        if reply_metadata is None:
+            return []
+        await save_reply(conn, end.text, reply_metadata)
+        if end.result is None:
+            return []
+        changes = end.result.changes()
+        if not await apply_update(conn, changes):
+            return []
+        return [{"type": event, "update": changes}]
+
+    return save
 
 
 def refinement_events(

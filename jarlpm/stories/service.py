@@ -6,9 +6,9 @@ from asyncpg import Connection
 
 from jarlpm.errors import APIError
 from jarlpm.features.service import owned_feature
-from jarlpm.http.sse import Epilogue, StreamEnd
+from jarlpm.http.conversations import refinement_epilogue
+from jarlpm.http.sse import Epilogue
 from jarlpm.stories import repo
-from jarlpm.stories.models import StoryUpdate
 
 NOT_FOUND = ("STORY_NOT_FOUND", "User story not found")
 
@@ -31,25 +31,18 @@ async def approved_feature(conn: Connection, *, user_id: str, feature_id: str) -
 def refine_epilogue(*, story_id: str, feature_id: str | None, epic_id: str | None, metadata: dict) -> Epilogue:
     """Saves the assistant's reply, then applies its validated update (announced as `story_updated`)."""
 
-    async def save(conn: Connection, end: StreamEnd) -> list[dict]:
-        reply_metadata = end.reply_metadata(metadata)
-        if reply_metadata is None:
-            return []
+    async def save_reply(conn: Connection, text: str, reply_metadata: dict) -> None:
         await repo.add_event(
             conn,
             story_id=story_id,
             feature_id=feature_id,
             epic_id=epic_id,
             role="assistant",
-            content=end.text,
+            content=text,
             event_metadata=reply_metadata,
         )
-        update: StoryUpdate | None = end.result
-        if update is None:
-            return []
-        changes = update.changes()
-        if await repo.update_story(conn, story_id=story_id, **changes) is None:
-            return []  # approved while the reply streamed: its content is frozen
-        return [{"type": "story_updated", "update": changes}]
 
-    return save
+    async def apply_update(conn: Connection, changes: dict) -> bool:
+        return await repo.update_story(conn, story_id=story_id, **changes) is not None
+
+    return refinement_epilogue(metadata=metadata, event="story_updated", save_reply=save_reply, apply_update=apply_update)
