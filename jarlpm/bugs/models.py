@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from jarlpm.bugs.rules import allowed_transitions
+from jarlpm.db.schema import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES
 
 LongText = Field(default=None, max_length=20_000)
 
@@ -78,8 +79,8 @@ class BugOut(BaseModel):
 
 
 class BugQuery(BaseModel):
-    status: Literal["draft", "confirmed", "in_progress", "resolved", "closed"] | None = None
-    severity: Literal["critical", "high", "medium", "low"] | None = None
+    status: Literal[BUG_STATUSES] | None = None
+    severity: Literal[BUG_SEVERITIES] | None = None
     assignee_id: str | None = Field(default=None, max_length=50)
     linked: bool | None = None
     sort_by: Literal["created_at", "updated_at", "due_date", "severity", "status", "priority", "title"] = "updated_at"
@@ -115,16 +116,16 @@ class BugProposal(BaseModel):
 
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(min_length=1, max_length=20_000)
-    severity: Literal["critical", "high", "medium", "low"] = "medium"
+    severity: Literal[BUG_SEVERITIES] = "medium"
     steps_to_reproduce: str | None = LongText
     expected_behavior: str | None = LongText
     actual_behavior: str | None = LongText
     environment: str | None = Field(default=None, max_length=500)
-    priority: Literal["p0", "p1", "p2", "p3"] | None = None
+    priority: Literal[BUG_PRIORITIES] | None = None
 
 
 class SeveritySuggestion(BaseModel):
-    severity: Literal["critical", "high", "medium", "low"]
-    priority: Literal["p0", "p1", "p2", "p3"]
+    severity: Literal[BUG_SEVERITIES]
+    priority: Literal[BUG_PRIORITIES]
     severity_reason: str = Field(min_length=1)
     priority_reason: str = Field(min_length=1)

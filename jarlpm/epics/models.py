@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from jarlpm.db.schema import ARTIFACT_TYPES
+
 
 class SnapshotOut(BaseModel):
     problem_statement: str | None
@@ -89,7 +91,7 @@ class DecisionsOut(BaseModel):
 
 
 class ArtifactIn(BaseModel):
-    artifact_type: Literal["feature", "user_story", "bug"]
+    artifact_type: Literal[ARTIFACT_TYPES]
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(max_length=20_000)
     acceptance_criteria: list[str] | None = None

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from jarlpm.db.schema import WORK_SOURCES
+
 Text = Field(min_length=1, max_length=20_000)
 
 
@@ -34,7 +36,7 @@ class FeatureIn(BaseModel):
     title: str = Field(min_length=1, max_length=500)
     description: str = Text
     acceptance_criteria: list[str] = Field(default_factory=list, max_length=50)
-    source: Literal["manual", "ai_generated"] = "manual"
+    source: Literal[WORK_SOURCES] = "manual"
 
 
 class FeatureUpdateIn(BaseModel):

@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Provider = Literal["openai", "anthropic", "google", "local"]
+from jarlpm.db.schema import LLM_PROVIDERS
+
+Provider = Literal[LLM_PROVIDERS]
 
 
 class ProviderIn(BaseModel):

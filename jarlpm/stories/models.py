@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
+from jarlpm.db.schema import STORY_PRIORITIES, WORK_SOURCES, WORK_STAGES
 from jarlpm.http.conversations import HistoryMessage
 from jarlpm.stories.rules import clean_action, clean_benefit, clean_persona, normalize_priority
 
@@ -14,7 +15,7 @@ Persona = Annotated[str, AfterValidator(clean_persona), Field(min_length=1, max_
 Action = Annotated[str, AfterValidator(clean_action), Field(min_length=1, max_length=5000)]
 Benefit = Annotated[str, AfterValidator(clean_benefit), Field(min_length=1, max_length=5000)]
 Items = Annotated[list[str], Field(max_length=50)]
-Priority = Literal["must-have", "should-have", "nice-to-have"]
+Priority = Literal[STORY_PRIORITIES]
 
 
 class StoryOut(BaseModel):
@@ -66,7 +67,7 @@ class StoryIn(ExportReady):
     action: Action
     benefit: Benefit
     acceptance_criteria: Items = Field(default_factory=list)
-    source: Literal["manual", "ai_generated"] = "manual"
+    source: Literal[WORK_SOURCES] = "manual"
 
 
 class StoryUpdateIn(BaseModel):
@@ -152,7 +153,7 @@ class StandaloneStoryIn(StoryIn):
 
 
 class StoryFilter(BaseModel):
-    stage: Literal["draft", "refining", "approved"] | None = None
+    stage: Literal[WORK_STAGES] | None = None
 
 
 class AllStoriesFilter(StoryFilter):

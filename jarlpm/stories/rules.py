@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-STORY_PRIORITIES = ("must-have", "should-have", "nice-to-have")
+from jarlpm.db.schema import STORY_PRIORITIES
+
 DEFAULT_PRIORITY = "should-have"
 
 
