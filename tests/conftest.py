@@ -26,6 +26,7 @@ from jarlpm.app import create_app  # noqa: E402
 from jarlpm.config import Settings  # noqa: E402
 from jarlpm.db import migrate  # noqa: E402
 from tests.fakes.llm_server import FakeLLMServer  # noqa: E402
+from tests.helpers import new_user, with_provider  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,3 +178,15 @@ async def app(settings: Settings) -> AsyncIterator:
 @pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+@pytest.fixture
+async def pm(app, fake_llm):  # type: ignore[no-untyped-def]
+    """A signed-up product manager with an active provider configuration."""
+    return await with_provider(await new_user(app, "pm@jarlpm.dev", name="Pat"))
+
+
+@pytest.fixture
+async def other(app, fake_llm):  # type: ignore[no-untyped-def]
+    """A second user (with a provider too): what they must not see or change is the point."""
+    return await with_provider(await new_user(app, "other@jarlpm.dev", name="Oz"))

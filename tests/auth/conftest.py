@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from tests.fakes.smtp_server import FakeSMTPServer
-
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 
 from jarlpm.app import create_app
 from jarlpm.http.auth import ACCESS_ATTRIBUTE
-from tests.helpers import PASSWORD, bearer, session_token_of, sign_up
 from tests.db.helpers import fetch
+from tests.helpers import PASSWORD, bearer, session_token_of, sign_up
 
 ALLOWED = "https://app.jarlpm.dev"
 

@@ -7,8 +7,8 @@ import pytest
 
 from jarlpm.app import create_app
 from jarlpm.auth.rules import hash_token
-from tests.helpers import PASSWORD, bearer, session_cookie, session_token_of, sign_up
 from tests.db.helpers import fetch
+from tests.helpers import PASSWORD, bearer, session_cookie, session_token_of, sign_up
 
 
 async def test_signup_creates_the_account_signs_in_and_emails_a_link(app, client, database_url, smtp_server) -> None:

@@ -6,9 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.helpers import PASSWORD, bearer, sign_up
 from tests.db.helpers import fetch
 from tests.fakes.smtp_server import link_in
+from tests.helpers import PASSWORD, bearer, sign_up
 
 
 def token_from(link: str) -> str:

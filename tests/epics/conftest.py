@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import pytest
-
-from tests.fakes.llm_server import VALID_KEY
-from tests.helpers import User, new_user
+from tests.helpers import User
 from tests.serving import parse_frames
 
 PROBLEM = """Let me capture that.
@@ -36,22 +33,6 @@ Dependencies:
 Assumptions:
 - Nurses have tablets
 [/PROPOSAL]"""
-
-
-async def with_provider(user: User) -> User:
-    response = await user.post("/api/llm-providers", json={"provider": "openai", "api_key": VALID_KEY})
-    assert response.status_code == 200
-    return user
-
-
-@pytest.fixture
-async def pm(app, fake_llm) -> User:
-    return await with_provider(await new_user(app, "pm@jarlpm.dev", name="Pat"))
-
-
-@pytest.fixture
-async def other(app) -> User:
-    return await new_user(app, "other@jarlpm.dev", name="Oz")
 
 
 async def create_epic(user: User, title: str = "Medication entry") -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from jarlpm.app import create_app
 from tests.db.helpers import fetch
-from tests.epics.conftest import PROBLEM, chat, create_epic, with_provider
+from tests.epics.conftest import PROBLEM, chat, create_epic
 from tests.fakes.llm_server import Reply
-from tests.helpers import new_user
+from tests.helpers import new_user, with_provider
 from tests.serving import parse_frames
 
 HISTORY_TABLES = ("epic_snapshots", "epic_transcript_events", "epic_decisions", "epic_artifacts")

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from tests.epics.conftest import locked_epic, with_provider
-from tests.helpers import User, new_user
+from tests.epics.conftest import locked_epic
+from tests.helpers import User
 from tests.serving import parse_frames
 
 GENERATED = [
@@ -38,16 +38,6 @@ STORIES = [
 
 def fenced(value: object) -> str:
     return f"Here you go:\n```json\n{json.dumps(value)}\n```"
-
-
-@pytest.fixture
-async def pm(app, fake_llm) -> User:
-    return await with_provider(await new_user(app, "pm@jarlpm.dev", name="Pat"))
-
-
-@pytest.fixture
-async def other(app) -> User:
-    return await with_provider(await new_user(app, "other@jarlpm.dev", name="Oz"))
 
 
 @pytest.fixture

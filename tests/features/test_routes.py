@@ -5,8 +5,8 @@ from __future__ import annotations
 from jarlpm.app import create_app
 from tests.db.helpers import fetch
 from tests.epics.conftest import create_epic
-from tests.features.conftest import GENERATED, approved_feature, create_feature, fenced, stream_events
 from tests.fakes.llm_server import Reply
+from tests.features.conftest import GENERATED, approved_feature, create_feature, fenced, stream_events
 from tests.helpers import new_user
 
 FEATURE_KEYS = {

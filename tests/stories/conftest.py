@@ -1,1 +1,1 @@
-from tests.features.conftest import epic_id, other, pm  # noqa: F401  (shared fixtures)
+from tests.features.conftest import epic_id  # noqa: F401  (shared fixture)

@@ -7,22 +7,11 @@ import json
 import pytest
 
 from tests.db.helpers import fetch
-from tests.epics.conftest import with_provider
-from tests.features.conftest import approved_feature, stream_events
 from tests.fakes.llm_server import Reply
+from tests.features.conftest import approved_feature, stream_events
 from tests.helpers import new_user
 
 STORY = {"title": "Badge login", "persona": "nurse", "action": "log in with my badge", "benefit": "I start fast", "story_points": 3}
-
-
-@pytest.fixture
-async def pm(app, fake_llm):  # type: ignore[no-untyped-def]
-    return await with_provider(await new_user(app, "pm@jarlpm.dev", name="Pat"))
-
-
-@pytest.fixture
-async def other(app):  # type: ignore[no-untyped-def]
-    return await with_provider(await new_user(app, "other@jarlpm.dev", name="Oz"))
 
 
 async def create(user, **overrides) -> dict:  # type: ignore[no-untyped-def]
