@@ -80,11 +80,11 @@ async def login(data: LoginIn) -> AccountOut:
     password_hash = user["password_hash"] if user else None
     if user is None or not await verify_password(password_hash, data.password):
         raise APIError(401, "INVALID_CREDENTIALS", "Invalid email or password")
+    # Hashing takes tens of milliseconds: done before a connection is taken, not while holding one.
+    rehashed = await hash_password(data.password) if needs_rehash(password_hash) else None
     async with db.transaction() as conn:
-        if needs_rehash(password_hash):
-            await repo.set_password_hash(
-                conn, user_id=user["user_id"], password_hash=await hash_password(data.password)
-            )
+        if rehashed is not None:
+            await repo.set_password_hash(conn, user_id=user["user_id"], password_hash=rehashed)
         token = await start_session(conn, user_id=user["user_id"])
     send_session_cookie(token)
     return AccountOut(message="Login successful", **_account(user))

@@ -227,3 +227,17 @@ async def test_email_uniqueness_holds_in_the_database_too(app, database_url) -> 
     await sign_up(app, "db@jarlpm.dev")
     with pytest.raises(asyncpg.UniqueViolationError):
         await fetch(database_url, "INSERT INTO users (user_id, email, name) VALUES ('user_x', 'DB@jarlpm.dev', 'X')")
+
+
+async def test_login_upgrades_a_weaker_password_hash(app, database_url) -> None:
+    from argon2 import PasswordHasher
+
+    await sign_up(app, "old-hash@jarlpm.dev")
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    await fetch(database_url, "UPDATE users SET password_hash = $1", weak)
+    response = await app.test_client().post("/api/auth/login", json={"email": "old-hash@jarlpm.dev", "password": PASSWORD})
+    assert response.status_code == 200
+    [row] = await fetch(database_url, "SELECT password_hash FROM users")
+    assert row["password_hash"] != weak and row["password_hash"].startswith("$argon2id$")
+    again = await app.test_client().post("/api/auth/login", json={"email": "old-hash@jarlpm.dev", "password": PASSWORD})
+    assert again.status_code == 200
