@@ -16,7 +16,11 @@ from jarlpm.db import Database
 from jarlpm.db.migrate import current_revision, ensure_at_head
 from jarlpm.db.startup import prepare_database
 from jarlpm.errors import register_error_handlers
-from jarlpm.http import SETTINGS_KEY, access_log, cors, rate_limits
+from jarlpm.http import SETTINGS_KEY, access_log, cors, inputs, rate_limits
+from jarlpm.http.converters import CONVERTERS
+from jarlpm.http.openapi import ContractOpenAPIProvider
+from jarlpm.http.replies import EXTENSION_KEY as REPLIES_KEY
+from jarlpm.http.replies import ReplyLimits, ReplyTracker
 from jarlpm.llm.clients import EXTENSION_KEY as LLM_HTTP_KEY
 from jarlpm.llm.clients import open_http_client
 from jarlpm.logs import configure_logging
@@ -51,11 +55,14 @@ def create_app(settings: Settings | None = None) -> Quart:
         redoc_ui_path=None,
         scalar_ui_path=None,
         convert_casing=False,
+        openapi_provider_class=ContractOpenAPIProvider,
     )
     register_error_handlers(app)
+    inputs.install(app)
     access_log.install(app)
     cors.install(app, settings.cors_origins)
     rate_limits.install(app, enabled=settings.rate_limits_enabled)
+    app.url_map.converters.update(CONVERTERS)  # before any route uses them
     _register_blueprints(app, settings)
     _install_lifecycle(app, settings)
     return app
@@ -99,12 +106,25 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
             raise
         app.extensions[DATABASE_KEY] = database
         app.extensions[LLM_HTTP_KEY] = open_http_client(settings)
+        app.extensions[REPLIES_KEY] = ReplyTracker(_reply_limits(settings))
 
     @app.after_serving
     async def close_resources() -> None:
+        # Replies still being read need the provider client and the pool: they go first.
+        replies = app.extensions.pop(REPLIES_KEY, None)
+        if replies is not None:
+            await replies.shutdown(settings.shutdown_grace_seconds)
         http = app.extensions.pop(LLM_HTTP_KEY, None)
         if http is not None:
             await http.aclose()
         database = app.extensions.pop(DATABASE_KEY, None)
         if database is not None:
             await database.close()
+
+
+def _reply_limits(settings: Settings) -> ReplyLimits:
+    return ReplyLimits(
+        max_seconds=settings.llm_max_reply_seconds,
+        max_chars=settings.llm_max_reply_chars,
+        save_retry_seconds=settings.db_save_retry_seconds,
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import errno
 import logging
+import os
 import signal
 import sys
 
@@ -23,6 +25,8 @@ from jarlpm.logs import configure_logging
 log = logging.getLogger("jarlpm.cli")
 
 GRACEFUL_TIMEOUT_SECONDS = 10
+# Binding the port fails with these; any other OSError at startup comes from reaching the database.
+LISTEN_ERRNOS = frozenset({errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,17 +70,27 @@ def serve_command(host: str, port: int | None) -> int:
         url = prepare_database(settings)
         check_at_head(url)
         settings = dataclasses.replace(settings, database_url=url, db_reset_on_startup=False)
-        asyncio.run(_serve_until_signal(settings, host, port or settings.port))
+        port = port or settings.port
+        asyncio.run(_serve_until_signal(settings, host, port))
     except (DatabaseNotAtHead, embedded.EmbeddedUnavailable) as error:
         print(f"jarlpm: cannot start: {error}", file=sys.stderr)
         return 3
-    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-        # Never echo the URL: it may hold a password.
-        print(f"jarlpm: cannot start: the database at DATABASE_URL is not reachable ({type(error).__name__})", file=sys.stderr)
-        return 3
+    except OSError as error:
+        if error.errno not in LISTEN_ERRNOS:
+            return _database_unreachable(error)
+        print(f"jarlpm: cannot start: cannot listen on {host}:{port} ({os.strerror(error.errno)})", file=sys.stderr)
+        return 4
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        return _database_unreachable(error)
     finally:
         embedded.stop_all()
     return 0
+
+
+def _database_unreachable(error: BaseException) -> int:
+    # Never echo the URL: it may hold a password.
+    print(f"jarlpm: cannot start: the database at DATABASE_URL is not reachable ({type(error).__name__})", file=sys.stderr)
+    return 3
 
 
 def main(argv: list[str] | None = None) -> int:

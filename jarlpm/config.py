@@ -52,6 +52,8 @@ class Settings:
     db_pool_recycle: float = 1800.0
     db_statement_cache_size: int = 100
     db_reset_on_startup: bool = False
+    db_save_retry_seconds: float = 60.0
+    shutdown_grace_seconds: float = 20.0
     data_dir: Path = field(default_factory=lambda: default_data_dir({}))
     encryption_key: str = field(default="", repr=False)
     public_app_url: str = DEFAULT_PUBLIC_APP_URL
@@ -77,6 +79,8 @@ class Settings:
     llm_connect_timeout: float = 10.0
     llm_read_timeout: float = 120.0
     llm_allow_private_urls: bool = True
+    llm_max_reply_seconds: float = 300.0
+    llm_max_reply_chars: int = 200_000
 
     def llm_base_url(self, provider: str) -> str:
         """Where a hosted provider is reached (tests point these at the fake)."""
@@ -129,6 +133,8 @@ class Settings:
             db_pool_recycle=_number(env, "DB_POOL_RECYCLE", 1800.0),
             db_statement_cache_size=_integer(env, "DB_STATEMENT_CACHE_SIZE", 100, minimum=0),
             db_reset_on_startup=reset,
+            db_save_retry_seconds=_number(env, "DB_SAVE_RETRY_SECONDS", 60.0),
+            shutdown_grace_seconds=_number(env, "SHUTDOWN_GRACE_SECONDS", 20.0),
             data_dir=data_dir,
             encryption_key=_encryption_key(env, production, data_dir),
             public_app_url=_public_app_url(env, production),
@@ -325,4 +331,6 @@ def _llm(env: Mapping[str, str], production: bool) -> dict[str, object]:
     settings["llm_connect_timeout"] = _number(env, "LLM_CONNECT_TIMEOUT", 10.0)
     settings["llm_read_timeout"] = _number(env, "LLM_READ_TIMEOUT", 120.0)
     settings["llm_allow_private_urls"] = _boolean(env, "LLM_ALLOW_PRIVATE_URLS", not production)
+    settings["llm_max_reply_seconds"] = _number(env, "LLM_MAX_REPLY_SECONDS", 300.0)
+    settings["llm_max_reply_chars"] = _integer(env, "LLM_MAX_REPLY_CHARS", 200_000, minimum=1)
     return settings

@@ -5,6 +5,14 @@ SELECT config_id, provider, base_url, model_name, is_active, created_at
  WHERE user_id = :user_id
  ORDER BY created_at, config_id;
 
+-- name: lock_user_configs(user_id)$
+-- Serialise changes to which of a user's configurations is active (held until the transaction ends).
+-- NO KEY UPDATE, not UPDATE: it blocks only other writers of this lock, not inserts referencing the user.
+SELECT user_id
+  FROM users
+ WHERE user_id = :user_id
+   FOR NO KEY UPDATE;
+
 -- name: deactivate_all(user_id)!
 -- Switch off the user's active configuration before another becomes active (one active at most).
 UPDATE llm_provider_configs

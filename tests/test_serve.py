@@ -121,3 +121,21 @@ def test_serve_says_when_the_database_is_unreachable(tmp_path) -> None:
     )
     assert result.returncode == 3
     assert "not reachable" in result.stderr and "s3cret" not in result.stderr
+
+
+def test_serve_says_when_its_port_is_taken(tmp_path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "jarlpm", "serve", "--port", str(port)],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    assert result.returncode == 4
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "in use" in result.stderr and "database" not in result.stderr
+    assert _postgres_processes_for(pgdata_dir(tmp_path / "data")) == []

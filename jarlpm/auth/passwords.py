@@ -28,7 +28,11 @@ def _decoy_hash() -> str:
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when the password matches; an unknown account costs the same time as a wrong password."""
+    """True when the password matches.
+
+    Call it for an unknown account too (`password_hash=None`): it then checks a decoy hash, so an unknown
+    email costs the same time as a wrong password and timing does not reveal who has an account.
+    """
     return await asyncio.to_thread(_verify, password_hash or _decoy_hash(), password) and password_hash is not None
 
 

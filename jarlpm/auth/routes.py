@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from quart import Blueprint
+from quart import Blueprint, Response
+from quart.blueprints import BlueprintSetupState
 from quart_schema import validate_request, validate_response
 
 from jarlpm import db
-from jarlpm.auth import repo
+from jarlpm.auth import lockout, repo
 from jarlpm.auth.emails import reset_email, verification_email
 from jarlpm.auth.models import (
     AccountOut,
@@ -32,7 +33,7 @@ from jarlpm.http.auth import (
     send_session_cookie,
     session_token,
 )
-from jarlpm.http.rate_limits import per_email, per_ip, per_minute
+from jarlpm.http.rate_limits import per_ip, per_minute, too_many_requests
 from jarlpm.mail import send_later
 from jarlpm.subscriptions import repo as subscriptions
 
@@ -40,6 +41,18 @@ blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
 RESET_SENT = "If the email exists, a password reset link has been sent"
 VERIFICATION_SENT = "If the email is registered and not yet verified, a verification link has been sent"
+# Each sign-in costs a password hash; failed ones are limited far lower by jarlpm.auth.lockout.
+LOGIN_REQUESTS_PER_MINUTE = 30
+
+
+@blueprint.record_once
+def _install_lockout(state: BlueprintSetupState) -> None:
+    lockout.install(state.app)
+
+
+@blueprint.errorhandler(lockout.LoginLocked)
+async def _login_locked(error: lockout.LoginLocked) -> Response:
+    return too_many_requests(error.retry_after, error.limit)
 
 
 def _check_password_length(password: str) -> None:
@@ -70,24 +83,32 @@ async def signup(data: SignupIn) -> AccountOut:
 
 @blueprint.post("/login")
 @public
-@per_minute(5, per_ip, per_email)
+@per_minute(LOGIN_REQUESTS_PER_MINUTE, per_ip)
 @validate_request(LoginIn)
 @validate_response(AccountOut)
 async def login(data: LoginIn) -> AccountOut:
     """Sign in with email and password; other sessions of the user stay valid."""
-    async with db.connection() as conn:
-        user = await repo.get_credentials(conn, email=data.email)
-    password_hash = user["password_hash"] if user else None
-    if user is None or not await verify_password(password_hash, data.password):
-        raise APIError(401, "INVALID_CREDENTIALS", "Invalid email or password")
+    await lockout.charge_attempt(data.email)
+    user = await _check_credentials(data.email, data.password)
+    await lockout.forgive_attempt(data.email)
     # Hashing takes tens of milliseconds: done before a connection is taken, not while holding one.
-    rehashed = await hash_password(data.password) if needs_rehash(password_hash) else None
+    rehashed = await hash_password(data.password) if needs_rehash(user["password_hash"]) else None
     async with db.transaction() as conn:
         if rehashed is not None:
             await repo.set_password_hash(conn, user_id=user["user_id"], password_hash=rehashed)
         token = await start_session(conn, user_id=user["user_id"])
     send_session_cookie(token)
     return AccountOut(message="Login successful", **_account(user))
+
+
+async def _check_credentials(email: str, password: str) -> dict:
+    """The account, or 401; an unknown email runs the verifier too, so timing does not tell it apart."""
+    async with db.connection() as conn:
+        user = await repo.get_credentials(conn, email=email)
+    verified = await verify_password(user["password_hash"] if user else None, password)
+    if user is None or not verified:
+        raise APIError(401, "INVALID_CREDENTIALS", "Invalid email or password")
+    return user
 
 
 def _account(user: dict) -> dict:

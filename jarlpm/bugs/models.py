@@ -7,14 +7,18 @@ because the contract answers 400 (not 422) for an unknown value.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from jarlpm.bugs.rules import allowed_transitions
 from jarlpm.db.schema import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES
+from jarlpm.http.bounds import Limit, Offset, PgDateTime
 
 LongText = Field(default=None, max_length=20_000)
+# Checked against the allowed values by the handlers (400), whichever route receives them.
+Severity = Annotated[str, Field(max_length=20)]
+Priority = Annotated[str, Field(max_length=10)]
 
 
 class LinkIn(BaseModel):
@@ -34,14 +38,14 @@ class BugFields(BaseModel):
     expected_behavior: str | None = LongText
     actual_behavior: str | None = LongText
     environment: str | None = Field(default=None, max_length=500)
-    priority: str | None = Field(default=None, max_length=10)
-    due_date: datetime | None = None
+    priority: Priority | None = None
+    due_date: PgDateTime | None = None
 
 
 class BugIn(BugFields):
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(min_length=1, max_length=20_000)
-    severity: str = Field(default="medium", max_length=20)
+    severity: Severity = "medium"
     links: list[LinkIn] = Field(default_factory=list, max_length=50)
 
 
@@ -50,7 +54,7 @@ class BugUpdateIn(BugFields):
 
     title: str | None = Field(default=None, min_length=1, max_length=500)
     description: str | None = Field(default=None, min_length=1, max_length=20_000)
-    severity: str | None = Field(default=None, max_length=20)
+    severity: Severity | None = None
     assignee_id: str | None = Field(default=None, max_length=50)
 
 
@@ -85,8 +89,8 @@ class BugQuery(BaseModel):
     linked: bool | None = None
     sort_by: Literal["created_at", "updated_at", "due_date", "severity", "status", "priority", "title"] = "updated_at"
     sort_order: Literal["asc", "desc"] = "desc"
-    limit: int = Field(default=100, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class TransitionIn(BaseModel):
@@ -122,6 +126,14 @@ class BugProposal(BaseModel):
     actual_behavior: str | None = LongText
     environment: str | None = Field(default=None, max_length=500)
     priority: Literal[BUG_PRIORITIES] | None = None
+
+
+class ProposalIn(BugProposal):
+    """The body of create-from-proposal: an unknown severity or priority is a 400, as for POST /api/bugs
+    (the proposal model's own Literal types would make it a 422)."""
+
+    severity: Severity = "medium"
+    priority: Priority | None = None
 
 
 class SeveritySuggestion(BaseModel):

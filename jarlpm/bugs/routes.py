@@ -17,6 +17,7 @@ from jarlpm.bugs.models import (
     LinkOut,
     LinksIn,
     MessageOut,
+    ProposalIn,
     SeveritySuggestion,
     TransitionIn,
 )
@@ -24,6 +25,7 @@ from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.conversations import InterviewIn, interview_events
+from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.sse import ai_events, event_stream
 from jarlpm.llm.calls import ProviderError, stream
@@ -164,13 +166,12 @@ async def remove_link(bug_id: str, link_id: str) -> MessageOut:
 @login_required
 @validate_response(list[BugOut])
 async def bugs_for_entity(entity_type: str, entity_id: str) -> list[BugOut]:
-    """The user's bugs linked to one of their epics, features or stories."""
-    service.check_value("entity_type", entity_type)
-    user_id = current_user_id()
+    """The user's bugs linked to an epic, feature or story: [] when none, whether or not it exists or is theirs."""
+    service.check_entity_type(entity_type)
     async with db.connection() as conn:
-        if not await repo.entity_owned(conn, user_id=user_id, entity_type=entity_type, entity_id=entity_id):
-            raise APIError(404, "ENTITY_NOT_FOUND", f"No {entity_type} {entity_id!r} of yours")
-        bugs = await repo.list_bugs(conn, user_id=user_id, entity=(entity_type, entity_id))
+        # Only the user's own bugs are listed, and they link only to the user's own work, so another
+        # user's id and a missing one both give [] and say nothing about which it is.
+        bugs = await repo.list_bugs(conn, user_id=current_user_id(), entity=(entity_type, entity_id))
     return [BugOut.from_row(bug) for bug in bugs]
 
 
@@ -178,6 +179,11 @@ async def bugs_for_entity(entity_type: str, entity_id: str) -> list[BugOut]:
 @login_required
 @ai_route
 @validate_request(InterviewIn)
+@streams(
+    "chunk {content}*",
+    "done {proposal: {title, description, severity, steps_to_reproduce, expected_behavior, actual_behavior, "
+    "environment, priority} | null, is_complete} | error {message}",
+)
 async def interview(data: InterviewIn) -> Response:
     """The bug interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete})."""
     user_id = current_user_id()
@@ -191,9 +197,9 @@ async def interview(data: InterviewIn) -> Response:
 
 @blueprint.post("/ai/create-from-proposal")
 @login_required
-@validate_request(BugProposal)
+@validate_request(ProposalIn)
 @validate_response(BugOut)
-async def create_from_proposal(data: BugProposal) -> BugOut:
+async def create_from_proposal(data: ProposalIn) -> BugOut:
     """Save the interview's proposal as a draft bug."""
     async with db.transaction() as conn:
         bug = await service.create_bug(
@@ -206,6 +212,7 @@ async def create_from_proposal(data: BugProposal) -> BugOut:
 @blueprint.post("/<bug_id>/ai/refine-description")
 @login_required
 @ai_route
+@streams("chunk {content}*", "done | error {message}")
 async def refine_description(bug_id: str) -> Response:
     """A clearer description of the bug, streamed (Server-Sent Events: chunk*, done). Nothing is stored."""
     user_id = current_user_id()

@@ -18,6 +18,12 @@ def check_value(field: str, value: str | None) -> None:
         raise APIError(400, f"INVALID_{field.upper()}", error)
 
 
+def check_entity_type(entity_type: str) -> None:
+    """400 for a type that bugs cannot link to, in the words the contract's by-entity route uses."""
+    if entity_type not in rules.ENUMS["entity_type"]:
+        raise APIError(400, "INVALID_ENTITY_TYPE", f"Invalid entity type: {entity_type}")
+
+
 async def owned_bug(conn: Connection, *, user_id: str, bug_id: str) -> dict:
     bug = await repo.get_bug(conn, user_id=user_id, bug_id=bug_id)
     if bug is None:

@@ -11,9 +11,11 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import asyncpg
+from asyncpg.transaction import Transaction
 
 from jarlpm.db.urls import connect_target
 from jarlpm.errors import APIError
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from jarlpm.config import Settings
 
 log = logging.getLogger(__name__)
+
+_request_connection: ContextVar[asyncpg.Connection | None] = ContextVar("jarlpm_request_connection", default=None)
 
 CLOSE_TIMEOUT_SECONDS = 10.0
 RETRY_AFTER_SECONDS = 1
@@ -35,6 +39,30 @@ class DatabaseUnavailable(APIError):
             "The database is not reachable right now. Please retry.",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+
+
+class OutcomeUnknown(APIError):
+    """The connection broke while COMMIT was on its way: the change may or may not have been saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            "DB_OUTCOME_UNKNOWN",
+            "The database connection was lost while saving; the change may or may not have been saved. "
+            "Check before retrying, or retry with the same Idempotency-Key.",
+        )
+
+
+# What a server that is shutting down, restarting or gone raises, while connecting or mid-statement.
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.InterfaceError,  # includes ConnectionDoesNotExistError: the connection closed under us
+    asyncpg.PostgresConnectionError,  # class 08
+    asyncpg.OperatorInterventionError,  # class 57: admin shutdown, crash shutdown, cannot connect now
+    # The server's goodbye arrived while the connection sat idle: the next statement finds the
+    # protocol in a state it cannot leave (seen when a backend is terminated before COMMIT).
+    asyncpg.InternalClientError,
+)
 
 
 class PoolTimeout(APIError):
@@ -99,6 +127,26 @@ class Database:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        held = _request_connection.get()
+        if held is not None:
+            yield held  # the whole request runs in one transaction (see hold_for_request)
+            return
+        async with self._acquired() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def hold_for_request(self) -> AsyncIterator[asyncpg.Connection]:
+        """One transaction for everything the request does: each connection() / transaction() inside
+        uses it (a transaction inside becomes a savepoint). For short, non-AI writes only."""
+        async with self.transaction() as conn:
+            token = _request_connection.set(conn)
+            try:
+                yield conn
+            finally:
+                _request_connection.reset(token)
+
+    @asynccontextmanager
+    async def _acquired(self) -> AsyncIterator[asyncpg.Connection]:
         timeout = self._settings.db_pool_timeout
         try:
             conn = await self.pool.acquire(timeout=timeout)
@@ -110,10 +158,44 @@ class Database:
             raise DatabaseUnavailable from None
         try:
             yield conn
+        except CONNECTION_ERRORS as error:
+            # Mid-statement, outside a COMMIT: nothing of this request's writes was kept.
+            log.error("database connection lost: %s", type(error).__name__)
+            raise DatabaseUnavailable from None
         finally:
+            await self._release(conn)
+
+    async def _release(self, conn: asyncpg.Connection) -> None:
+        try:
             await self.pool.release(conn)
+        except CONNECTION_ERRORS:
+            # A broken connection cannot be reset; the pool replaces it on the next acquire.
+            conn.terminate()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self.connection() as conn, conn.transaction():
-            yield conn
+        held = _request_connection.get()
+        if held is not None:
+            async with held.transaction():  # a savepoint in the request's transaction
+                yield held
+            return
+        async with self._acquired() as conn:
+            transaction = conn.transaction()
+            await transaction.start()
+            try:
+                yield conn
+            except BaseException:
+                await _roll_back(transaction)
+                raise
+            try:
+                await transaction.commit()
+            except CONNECTION_ERRORS as error:
+                log.error("database connection lost during COMMIT: %s", type(error).__name__)
+                raise OutcomeUnknown from None
+
+
+async def _roll_back(transaction: Transaction) -> None:
+    try:
+        await transaction.rollback()
+    except CONNECTION_ERRORS:
+        pass  # the server already dropped the transaction with the connection

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from jarlpm.http.bounds import PgDate
+
 
 class DeliveryContextIn(BaseModel):
     """A full replacement: an omitted field becomes empty (or its default)."""
@@ -13,7 +15,7 @@ class DeliveryContextIn(BaseModel):
     industry: str | None = Field(default=None, max_length=500)
     delivery_methodology: str | None = Field(default=None, max_length=50)
     sprint_cycle_length: int | None = Field(default=None, ge=1, le=365)
-    sprint_start_date: date | None = None
+    sprint_start_date: PgDate | None = None
     num_developers: int | None = Field(default=None, ge=0, le=10_000)
     num_qa: int | None = Field(default=None, ge=0, le=10_000)
     delivery_platform: str | None = Field(default=None, max_length=50)

@@ -12,7 +12,18 @@ from jarlpm.db.rows import optional_row
 
 
 async def get_or_create(conn: Connection, *, user_id: str) -> dict:
-    return dict(await queries.delivery_context.get_or_create_context(conn, context_id=new_id("ctx"), user_id=user_id))
+    """The user's full context, created empty when missing; an existing one is only read, never written.
+
+    Three statements at most, each with its own snapshot: when a concurrent first read wins the insert,
+    ours conflicts and returns nothing, and only a *new* statement can see the row it committed.
+    """
+    sql = queries.delivery_context
+    row = await sql.get_full_context(conn, user_id=user_id)
+    if row is None:
+        row = await sql.create_empty_context(conn, context_id=new_id("ctx"), user_id=user_id)
+    if row is None:
+        row = await sql.get_full_context(conn, user_id=user_id)
+    return dict(row)
 
 
 async def get_context(conn: Connection, *, user_id: str) -> dict | None:

@@ -24,7 +24,10 @@ from jarlpm.epics.models import (
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.conversations import call_metadata
+from jarlpm.http.idempotency import idempotent
+from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.replies import conversation_idle
 from jarlpm.http.sse import ai_events, event_stream
 from jarlpm.llm.calls import stream
 from jarlpm.llm_providers.service import prepare_ai_call
@@ -44,6 +47,7 @@ async def list_epics() -> EpicListOut:
 
 @blueprint.post("")
 @login_required
+@idempotent
 @validate_request(CreateEpicIn)
 @validate_response(EpicOut, 201)
 async def create_epic(data: CreateEpicIn) -> tuple[EpicOut, int]:
@@ -89,10 +93,12 @@ async def get_permissions(epic_id: str) -> PermissionsOut:
 @login_required
 @ai_route
 @validate_request(ChatIn)
+@streams("chunk {content}*", "proposal {proposal_id, field, content, target_stage}?", "done | error {message}")
 async def chat(epic_id: str, data: ChatIn) -> Response:
     """Talk with the PM assistant about the epic (Server-Sent Events: chunk*, proposal?, done | error)."""
     user_id = current_user_id()
     database = db.current()
+    conversation = await conversation_idle(user_id, "epic", epic_id)
     async with db.transaction() as conn:  # prelude
         epic = await service.owned_epic(conn, user_id=user_id, epic_id=epic_id)
         call = await prepare_ai_call(conn, user_id=user_id)
@@ -103,7 +109,7 @@ async def chat(epic_id: str, data: ChatIn) -> Response:
     metadata = call_metadata(call, prompts.PROMPT_VERSION)
     save_reply = service.reply_epilogue(epic_id=epic_id, stage=epic["current_stage"], metadata=metadata)
     deltas = stream(call, system, prompts.chat_messages(history, data.content))
-    return event_stream(ai_events(deltas, database=database, epilogue=save_reply))
+    return event_stream(ai_events(deltas, database=database, epilogue=save_reply, conversation=conversation))
 
 
 @blueprint.post("/<epic_id>/confirm-proposal")
@@ -154,6 +160,7 @@ async def list_artifacts(epic_id: str) -> list[ArtifactOut]:
 
 @blueprint.post("/<epic_id>/artifacts")
 @login_required
+@idempotent
 @validate_request(ArtifactIn)
 @validate_response(ArtifactOut)
 async def create_artifact(epic_id: str, data: ArtifactIn) -> ArtifactOut:

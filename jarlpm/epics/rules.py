@@ -102,33 +102,54 @@ class EpicFinal:
     details: dict[str, list[str]]
 
 
-def _sections(content: str) -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    current: str | None = None
+@dataclass
+class _Section:
+    inline: str  # the text on the heading line itself ("In Scope: web intake.")
+    lines: list[str]  # the lines under the heading
+
+
+def _sections(content: str) -> dict[str, _Section]:
+    sections: dict[str, _Section] = {}
+    current: _Section | None = None
     for line in content.splitlines():
         heading = _HEADING.match(line)
         name = SECTIONS.get(heading.group(1).strip().lower()) if heading else None
         if name is not None:
-            current = name
-            sections[current] = [heading.group(2)] if heading.group(2).strip() else []  # type: ignore[union-attr]
+            current = sections[name] = _Section(inline=heading.group(2).strip(), lines=[])  # type: ignore[union-attr]
         elif current is not None:
-            sections[current].append(line)
+            current.lines.append(line)
     return sections
 
 
-def _items(lines: list[str]) -> list[str]:
-    """One entry per "- [ ]" or "-" (or numbered) line."""
-    return [match.group(1).strip() for line in lines if (match := _BULLET.match(line))]
+def _bullet_text(line: str) -> str | None:
+    match = _BULLET.match(line)
+    return match.group(1).strip() if match else None
+
+
+def _items(section: _Section | None) -> list[str]:
+    """The heading line's own text, then one entry per "- [ ]" or "-" (or numbered) line under it.
+
+    Models often write a one-item section on one line ("In Scope: web intake."); that item counts.
+    """
+    if section is None:
+        return []
+    inline = [_bullet_text(section.inline) or section.inline] if section.inline else []
+    return inline + [text for line in section.lines if (text := _bullet_text(line))]
+
+
+def _summary(section: _Section | None) -> str | None:
+    if section is None:
+        return None
+    lines = [line.strip() for line in (section.inline, *section.lines) if line.strip()]
+    return "\n".join(lines) or None
 
 
 def parse_epic_final(content: str) -> EpicFinal:
     sections = _sections(content)
-    summary_lines = [line.strip() for line in sections.get("epic_summary", []) if line.strip()]
-    summary = "\n".join(summary_lines) if summary_lines else content.strip()
     return EpicFinal(
-        summary=summary,
-        acceptance_criteria=_items(sections.get("acceptance_criteria", [])),
-        details={name: _items(sections.get(name, [])) for name in DETAIL_SECTIONS.values()},
+        summary=_summary(sections.get("epic_summary")) or content.strip(),
+        acceptance_criteria=_items(sections.get("acceptance_criteria")),
+        details={name: _items(sections.get(name)) for name in DETAIL_SECTIONS.values()},
     )
 
 

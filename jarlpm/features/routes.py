@@ -27,6 +27,8 @@ from jarlpm.features.models import (
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
+from jarlpm.http.replies import conversation_idle
+from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
@@ -64,6 +66,7 @@ async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int
 @login_required
 @ai_route
 @validate_request(GenerateIn)
+@streams("chunk {content}*", "features {features: [{title, description, acceptance_criteria}]} | error {message}", "done")
 async def generate_features(epic_id: str, data: GenerateIn) -> Response:
     """Draft features for a locked epic (Server-Sent Events: chunk*, features | error, done). Nothing is saved."""
     user_id = current_user_id()
@@ -143,10 +146,16 @@ async def conversation(feature_id: str) -> list[ConversationEventOut]:
 @login_required
 @ai_route
 @validate_request(ChatIn)
+@streams(
+    "chunk {content}*",
+    "feature_updated {update: {title?, description?, acceptance_criteria?}}?",
+    "done | error {message}",
+)
 async def chat(feature_id: str, data: ChatIn) -> Response:
     """Refine a feature with the assistant (Server-Sent Events: chunk*, feature_updated?, done | error)."""
     user_id = current_user_id()
     database = db.current()
+    conversation = await conversation_idle(user_id, "feature", feature_id)
     async with db.transaction() as conn:  # prelude
         feature = await service.owned_feature(conn, user_id=user_id, feature_id=feature_id)
         service.refuse_if_approved(feature, "refine")
@@ -167,5 +176,6 @@ async def chat(feature_id: str, data: ChatIn) -> Response:
             tag=prompts.UPDATE_TAG,
             update=FeatureUpdate,
             epilogue=save_reply,
+            conversation=conversation,
         )
     )

@@ -82,13 +82,15 @@ def refinement_events(
     tag: str,
     update: type[BaseModel],
     epilogue: Epilogue,
+    conversation: str,
 ) -> AsyncIterator[bytes]:
     """chunk*, then whatever the epilogue announces (the applied update), then done."""
 
     async def find_update(text: str) -> BaseModel | None:
         return await parse_update(call, system, messages, text, tag, update)
 
-    return ai_events(stream(call, system, messages), database=database, finish=find_update, epilogue=epilogue)
+    deltas = stream(call, system, messages)
+    return ai_events(deltas, database=database, finish=find_update, epilogue=epilogue, conversation=conversation)
 
 
 class HistoryMessage(BaseModel):

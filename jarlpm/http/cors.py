@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from quart import Quart, request
+from quart import Quart, Response, request
 from quart_cors import cors
 
 from jarlpm.errors import APIError
@@ -36,6 +36,18 @@ async def reject_cross_site_writes() -> None:
         raise APIError(403, "ORIGIN_NOT_ALLOWED", "Cross-site request refused: this origin is not allowed")
 
 
+async def answer_stray_preflight() -> Response | None:
+    """A preflight to a path no route serves still gets its CORS answer (a browser refuses a 404 one
+    and reports "Failed to fetch"); the real request then gets the real 404."""
+    if request.method == "OPTIONS" and request.routing_exception is not None and _is_preflight():
+        return Response(status=204)  # quart-cors adds the headers, for allowed origins only
+    return None
+
+
+def _is_preflight() -> bool:
+    return "Origin" in request.headers and "Access-Control-Request-Method" in request.headers
+
+
 def install(app: Quart, origins: tuple[str, ...]) -> None:
     cors(
         app,
@@ -46,4 +58,5 @@ def install(app: Quart, origins: tuple[str, ...]) -> None:
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
+    app.before_request(answer_stray_preflight)
     app.before_request(reject_cross_site_writes)

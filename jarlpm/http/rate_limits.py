@@ -1,7 +1,7 @@
 """Rate limits (quart-rate-limiter), checked in a before_request hook, before authentication.
 
-Keys never need the database: the client IP (behind TRUST_PROXY_HEADERS proxies), the email in the
-body, or a hash of the session token.
+Keys never need the database nor the request body: the client IP (behind TRUST_PROXY_HEADERS proxies)
+or a hash of the session token. Failed sign-ins are limited by jarlpm.auth.lockout, with the same 429.
 """
 
 from __future__ import annotations
@@ -16,17 +16,11 @@ from jarlpm.errors import error_response
 from jarlpm.http.auth import session_token
 from jarlpm.http.client_ip import client_ip
 
-__all__ = ["ai_route", "install", "per_email", "per_ip", "per_minute", "per_user"]
+__all__ = ["ai_route", "install", "per_ip", "per_minute", "per_user", "too_many_requests"]
 
 
 async def per_ip() -> str:
     return f"ip:{client_ip()}"
-
-
-async def per_email() -> str:
-    body = await request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"email:{str(email).strip().lower()}" if email else f"ip:{client_ip()}"
 
 
 async def per_user() -> str:
@@ -55,10 +49,10 @@ def _route_limit() -> int | None:
     return min((limit.count for limit in limits), default=None)
 
 
-async def _too_many_requests(error: RateLimitExceeded) -> Response:
-    wait = max(int(error.retry_after), 1)
+def too_many_requests(retry_after: int, limit: int | None) -> Response:
+    """The 429 of every limit: the wait in seconds and the limit that was reached."""
+    wait = max(int(retry_after), 1)
     headers = {"Retry-After": str(wait)}
-    limit = _route_limit()
     if limit is not None:
         headers["X-RateLimit-Limit"] = str(limit)
     return error_response(
@@ -70,6 +64,10 @@ async def _too_many_requests(error: RateLimitExceeded) -> Response:
         retry_after_seconds=wait,
         message=f"Too many requests. Please wait {wait} seconds before trying again.",
     )
+
+
+async def _too_many_requests(error: RateLimitExceeded) -> Response:
+    return too_many_requests(error.retry_after, _route_limit())
 
 
 def install(app: Quart, *, enabled: bool) -> None:

@@ -3,24 +3,28 @@
 An `LLMCall` is built in a route's prelude (with the decrypted key and the shared HTTP client) and is
 all a streaming generator needs: no database, no request context. Provider failures become a
 `ProviderError` whose message is safe to show: never the key, never the provider's body.
+
+What a provider sends is not trusted: bodies are read as plain JSON and the text is picked out of it
+field by field (an HTML page, broken JSON or an odd shape is a `ProviderError`, never a traceback), a
+reply with no text is a `ProviderError` too, and the text is cleaned (`text.clean`) before anyone sees it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import anthropic
 import httpx2
 import openai
-from anthropic.types import Message as AnthropicMessage
-from anthropic.types import RawMessageStreamEvent
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from jarlpm.errors import APIError
 from jarlpm.llm.clients import anthropic_client, openai_client
+from jarlpm.llm.text import DeltaCleaner, clean
 from jarlpm.llm.urls import check_reachable_url
 
 log = logging.getLogger(__name__)
@@ -51,8 +55,36 @@ class ProviderError(Exception):
         self.status = status
 
 
+class MalformedReply(Exception):
+    """The provider answered, but not with a reply we can read (an HTML page, broken JSON, an odd shape)."""
+
+
+class EmptyReply(Exception):
+    """The provider answered without any text."""
+
+
+UNREADABLE = "The AI provider returned an unreadable answer"
+EMPTY = "The AI provider returned an empty answer"
+
+# What the SDKs raise on such answers, besides our own checks: the SSE decoder and response.json()
+# decode bytes (UnicodeDecodeError) and parse JSON (JSONDecodeError); strict response validation,
+# were it ever switched on, raises APIResponseValidationError.
+UNREADABLE_ERRORS = (
+    MalformedReply,
+    json.JSONDecodeError,
+    UnicodeDecodeError,
+    openai.APIResponseValidationError,
+    anthropic.APIResponseValidationError,
+)
+CONNECTION_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
+
+
 def _safe_error(error: BaseException, *, started: bool = False) -> ProviderError:
     """What the user may read about a failed call (`started`: some text had already arrived)."""
+    if isinstance(error, UNREADABLE_ERRORS):
+        return ProviderError(UNREADABLE)
+    if isinstance(error, EmptyReply):
+        return ProviderError(EMPTY)
     if isinstance(error, (openai.AuthenticationError, anthropic.AuthenticationError,
                           openai.PermissionDeniedError, anthropic.PermissionDeniedError)):
         return ProviderError("The AI provider rejected the API key", status=error.status_code)
@@ -60,14 +92,17 @@ def _safe_error(error: BaseException, *, started: bool = False) -> ProviderError
         return ProviderError("The AI provider is rate limiting requests; please try again shortly", status=429)
     if isinstance(error, (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException)):
         return ProviderError("The AI provider did not answer in time")
-    if isinstance(error, (openai.APIStatusError, anthropic.APIStatusError)):
+    if isinstance(error, (openai.APIStatusError, anthropic.APIStatusError)) and error.status_code >= 400:
         return ProviderError(f"The AI provider returned an error (HTTP {error.status_code})", status=error.status_code)
-    if isinstance(error, (openai.APIConnectionError, anthropic.APIConnectionError)) and not started:
+    if isinstance(error, CONNECTION_ERRORS) and not started:
         return ProviderError("The AI provider could not be reached")
+    if isinstance(error, (openai.APIError, anthropic.APIError)) and not isinstance(error, CONNECTION_ERRORS):
+        # An error event inside a stream that began with 200 (the SDKs raise it with that 200 status).
+        return ProviderError("The AI provider reported an error while answering")
     return ProviderError("The AI provider closed the connection before finishing")
 
 
-PROVIDER_ERRORS = (openai.OpenAIError, anthropic.AnthropicError, httpx2.HTTPError)
+PROVIDER_ERRORS = (openai.OpenAIError, anthropic.AnthropicError, httpx2.HTTPError, *UNREADABLE_ERRORS, EmptyReply)
 
 
 async def _check_url(call: LLMCall) -> None:
@@ -83,13 +118,22 @@ def _openai_messages(system: str, messages: Sequence[Message]) -> list[dict[str,
 
 
 async def stream(call: LLMCall, system: str, messages: Sequence[Message]) -> AsyncIterator[str]:
-    """The reply's text deltas, in order, as the provider sends them."""
+    """The reply's text deltas, cleaned, in order, as the provider sends them (never an empty one)."""
     await _check_url(call)
+    cleaner = DeltaCleaner()
     started = False
     try:
-        async for text in _provider_deltas(call, system, messages):
+        # aclosing: a consumer that stops early closes the provider's response now, not at garbage collection.
+        async with aclosing(_provider_deltas(call, system, messages)) as deltas:
+            async for delta in deltas:
+                if text := cleaner.feed(delta):
+                    started = True
+                    yield text
+        if text := cleaner.flush():
             started = True
             yield text
+        if not started:
+            raise EmptyReply
     except PROVIDER_ERRORS as error:
         log.warning("provider %s stream failed: %s", call.provider, type(error).__name__)
         raise _safe_error(error, started=started) from None
@@ -122,47 +166,117 @@ def _anthropic(call: LLMCall) -> anthropic.AsyncAnthropic:
     return anthropic_client(call.http, base_url=call.base_url, api_key=call.api_key or "", max_retries=call.max_retries)
 
 
-async def _provider_deltas(call: LLMCall, system: str, messages: Sequence[Message]) -> AsyncIterator[str]:
+# --- reading what the provider sent ----------------------------------------------------------------------
+# Bodies and stream events come back as plain decoded JSON (no SDK models): a provider's odd shape then
+# meets one explicit check below instead of surfacing as an AttributeError deep in our code.
+
+T = TypeVar("T")
+
+
+def _field(value: object, key: str, kind: type[T]) -> T | None:
+    """value[key] when value is a JSON object and the field, if present and not null, has the JSON type `kind`."""
+    if not isinstance(value, dict):
+        raise MalformedReply(f"expected an object holding {key!r}")
+    found = value.get(key)
+    if found is not None and not isinstance(found, kind):
+        raise MalformedReply(f"{key!r} is not a {kind.__name__}")
+    return found
+
+
+def _openai_chunk_text(chunk: object) -> str:
+    """The text of one streamed chunk; chunks without any (the role, the finish reason, usage) give ''."""
+    choices = _field(chunk, "choices", list) or []
+    if not choices:
+        return ""
+    delta = _field(choices[0], "delta", dict) or {}
+    return _field(delta, "content", str) or ""
+
+
+def _anthropic_event_text(event: object) -> str:
+    """The text of one stream event; every other event (message_start, ping, thinking...) gives ''."""
+    if _field(event, "type", str) != "content_block_delta":
+        return ""
+    delta = _field(event, "delta", dict) or {}
+    if _field(delta, "type", str) != "text_delta":
+        return ""
+    return _field(delta, "text", str) or ""
+
+
+def _openai_completion_text(body: object) -> str:
+    choices = _field(body, "choices", list)
+    if not choices:
+        raise MalformedReply("a completion without choices")
+    message = _field(choices[0], "message", dict) or {}
+    return _field(message, "content", str) or ""
+
+
+def _anthropic_message_text(body: object) -> str:
+    blocks = _field(body, "content", list)
+    if blocks is None:
+        raise MalformedReply("a message without content")
+    texts = (_field(block, "text", str) or "" for block in blocks if _field(block, "type", str) == "text")
+    return "".join(texts)
+
+
+ProviderStream = openai.AsyncStream[object] | anthropic.AsyncStream[object]
+
+
+async def _open_stream(
+    call: LLMCall, system: str, messages: Sequence[Message]
+) -> tuple[ProviderStream, Callable[[object], str]]:
+    """The provider's stream of decoded events, and how to read the text out of one."""
     if call.provider == "anthropic":
         events = await _anthropic(call).post(
             "/v1/messages",
             body=_anthropic_body(call, system, messages, streamed=True),
-            cast_to=AnthropicMessage,
+            cast_to=object,
             stream=True,
-            stream_cls=anthropic.AsyncStream[RawMessageStreamEvent],
+            stream_cls=anthropic.AsyncStream[object],
         )
-        async with events:
-            async for event in events:
-                if event.type == "content_block_delta" and event.delta.type == "text_delta" and event.delta.text:
-                    yield event.delta.text
-        return
+        return events, _anthropic_event_text
     chunks = await _openai(call).post(
         "/chat/completions",
         body=_openai_body(call, system, messages, streamed=True),
-        cast_to=ChatCompletion,
+        cast_to=object,
         stream=True,
-        stream_cls=openai.AsyncStream[ChatCompletionChunk],
+        stream_cls=openai.AsyncStream[object],
     )
-    async with chunks:
-        async for chunk in chunks:
-            text = chunk.choices[0].delta.content if chunk.choices else None
-            if text:
+    return chunks, _openai_chunk_text
+
+
+async def _provider_deltas(call: LLMCall, system: str, messages: Sequence[Message]) -> AsyncIterator[str]:
+    events, text_of = await _open_stream(call, system, messages)
+    seen = False
+    async with events:
+        async for event in events:
+            seen = True
+            if text := text_of(event):
                 yield text
+    if not seen:
+        # The SSE decoders skip whatever is not an event: an HTML page or a JSON body reads as no events.
+        raise MalformedReply("a stream without a single event")
+
+
+async def _provider_text(call: LLMCall, system: str, messages: Sequence[Message]) -> str:
+    # The raw response, parsed whatever its Content-Type says: a gateway's HTML page fails in json(),
+    # a JSON reply a local server labels text/plain still passes.
+    if call.provider == "anthropic":
+        body = _anthropic_body(call, system, messages, streamed=False)
+        response = await _anthropic(call).post("/v1/messages", body=body, cast_to=httpx2.Response)
+        return _anthropic_message_text(response.json())
+    body = _openai_body(call, system, messages, streamed=False)
+    response = await _openai(call).post("/chat/completions", body=body, cast_to=httpx2.Response)
+    return _openai_completion_text(response.json())
 
 
 async def complete(call: LLMCall, system: str, messages: Sequence[Message]) -> str:
-    """The whole reply text, in one request."""
+    """The whole reply text, cleaned, in one request (never empty)."""
     await _check_url(call)
     try:
-        if call.provider == "anthropic":
-            reply = await _anthropic(call).post(
-                "/v1/messages", body=_anthropic_body(call, system, messages, streamed=False), cast_to=AnthropicMessage
-            )
-            return "".join(block.text for block in reply.content if block.type == "text")
-        completion = await _openai(call).post(
-            "/chat/completions", body=_openai_body(call, system, messages, streamed=False), cast_to=ChatCompletion
-        )
-        return completion.choices[0].message.content or ""
+        text = clean(await _provider_text(call, system, messages))
+        if not text:
+            raise EmptyReply
+        return text
     except PROVIDER_ERRORS as error:
         log.warning("provider %s call failed: %s", call.provider, type(error).__name__)
         raise _safe_error(error) from None

@@ -29,6 +29,9 @@ REJECTED_ERRORS = (
 )
 UNREACHABLE_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
 STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
+# A 200 that is not the models list (a web UI's HTML page at a local URL, mislabelled JSON): the
+# SDKs fail reading it in these ways.
+UNREADABLE_ERRORS = (ValueError, AttributeError, TypeError, KeyError, openai.OpenAIError, anthropic.AnthropicError)
 
 
 async def check_key(http: httpx2.AsyncClient, *, provider: str, base_url: str, api_key: str | None) -> KeyCheck:
@@ -44,5 +47,8 @@ async def check_key(http: httpx2.AsyncClient, *, provider: str, base_url: str, a
         return KeyCheck.UNREACHABLE
     except STATUS_ERRORS as error:
         log.info("key check: %s answered HTTP %s", provider, error.status_code)
+        return KeyCheck.FAILED
+    except UNREADABLE_ERRORS as error:
+        log.info("key check: %s answered something unreadable (%s)", provider, type(error).__name__)
         return KeyCheck.FAILED
     return KeyCheck.VALID

@@ -13,6 +13,17 @@ async def list_configs(conn: Connection, *, user_id: str) -> list[dict]:
     return [dict(row) async for row in queries.llm_providers.list_configs(conn, user_id=user_id)]
 
 
+async def _serialise_activation(conn: Connection, *, user_id: str) -> None:
+    """Wait for the user's other saves and activations to commit, and keep them out until ours does.
+
+    Switching one config off and another on is two statements; interleaved with a concurrent switch
+    (a double click) the second breaks the one-active unique index or deadlocks. Doing it in one UPDATE
+    is no cure: a non-deferrable unique index is checked row by row, so the order rows are visited in
+    decides whether it fails. A lock on the user's row makes each switch see the last one committed.
+    """
+    await queries.llm_providers.lock_user_configs(conn, user_id=user_id)
+
+
 async def save_active(
     conn: Connection,
     *,
@@ -23,6 +34,7 @@ async def save_active(
     model_name: str | None,
 ) -> dict:
     """Upsert the user's config for this provider and make it the only active one (in the caller's transaction)."""
+    await _serialise_activation(conn, user_id=user_id)
     await queries.llm_providers.deactivate_all(conn, user_id=user_id)
     row = await queries.llm_providers.upsert_active(
         conn,
@@ -38,6 +50,7 @@ async def save_active(
 
 async def activate(conn: Connection, *, user_id: str, config_id: str) -> bool:
     """Make this config the only active one (in the caller's transaction); False when it is not the user's."""
+    await _serialise_activation(conn, user_id=user_id)
     if not await queries.llm_providers.config_exists(conn, user_id=user_id, config_id=config_id):
         return False
     await queries.llm_providers.deactivate_all(conn, user_id=user_id)

@@ -15,6 +15,8 @@ from jarlpm.errors import APIError
 from jarlpm.features.service import owned_feature
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
+from jarlpm.http.replies import conversation_idle
+from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
@@ -34,6 +36,9 @@ from jarlpm.stories.models import (
 blueprint = Blueprint("stories", __name__, url_prefix="/stories")
 
 GeneratedStories = Annotated[list[GeneratedStory], Field(min_length=1)]
+# A story id is never one of the fixed segments under /api/stories (see standalone_routes.py), else
+# OPTIONS /api/stories/standalone would advertise PUT and DELETE, and PUT there would land here.
+STORY_ID = '<except("standalone", "all", "feature", "ai"):story_id>'
 
 
 @blueprint.get("/feature/<feature_id>")
@@ -65,6 +70,12 @@ async def create_feature_story(feature_id: str, data: StoryIn) -> tuple[StoryOut
 @login_required
 @ai_route
 @validate_request(GenerateIn)
+@streams(
+    "chunk {content}*",
+    "stories {stories: [{title, persona, action, benefit, acceptance_criteria, story_priority, labels, dependencies, "
+    "risks, edge_cases, notes_for_engineering}]} | error {message}",
+    "done",
+)
 async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
     """Draft stories for an approved feature (Server-Sent Events: chunk*, stories | error, done). Nothing is saved."""
     user_id = current_user_id()
@@ -80,7 +91,7 @@ async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
     )
 
 
-@blueprint.get("/<story_id>")
+@blueprint.get(f"/{STORY_ID}")
 @login_required
 @validate_response(StoryOut)
 async def get_story(story_id: str) -> StoryOut:
@@ -90,7 +101,7 @@ async def get_story(story_id: str) -> StoryOut:
     return StoryOut(**story)
 
 
-@blueprint.put("/<story_id>")
+@blueprint.put(f"/{STORY_ID}")
 @login_required
 @validate_request(StoryUpdateIn)
 @validate_response(StoryOut)
@@ -106,7 +117,7 @@ async def update_story(story_id: str, data: StoryUpdateIn) -> StoryOut:
     return StoryOut(**updated)
 
 
-@blueprint.delete("/<story_id>")
+@blueprint.delete(f"/{STORY_ID}")
 @login_required
 @validate_response(MessageOut)
 async def delete_story(story_id: str) -> MessageOut:
@@ -118,7 +129,7 @@ async def delete_story(story_id: str) -> MessageOut:
     return MessageOut(message="User story deleted")
 
 
-@blueprint.post("/<story_id>/approve")
+@blueprint.post(f"/{STORY_ID}/approve")
 @login_required
 @validate_response(StoryOut)
 async def approve_story(story_id: str) -> StoryOut:
@@ -131,7 +142,7 @@ async def approve_story(story_id: str) -> StoryOut:
     return StoryOut(**approved)
 
 
-@blueprint.get("/<story_id>/conversation")
+@blueprint.get(f"/{STORY_ID}/conversation")
 @login_required
 @validate_response(list[ConversationEventOut])
 async def conversation(story_id: str) -> list[ConversationEventOut]:
@@ -142,14 +153,21 @@ async def conversation(story_id: str) -> list[ConversationEventOut]:
     return [ConversationEventOut(**event) for event in events]
 
 
-@blueprint.post("/<story_id>/chat")
+@blueprint.post(f"/{STORY_ID}/chat")
 @login_required
 @ai_route
 @validate_request(ChatIn)
+@streams(
+    "chunk {content}*",
+    "story_updated {update: {persona?, action?, benefit?, acceptance_criteria?, story_points?, labels?, "
+    "story_priority?, dependencies?, risks?, edge_cases?, notes_for_engineering?}}?",
+    "done | error {message}",
+)
 async def chat(story_id: str, data: ChatIn) -> Response:
     """Refine a story with the assistant (Server-Sent Events: chunk*, story_updated?, done | error)."""
     user_id = current_user_id()
     database = db.current()
+    conversation = await conversation_idle(user_id, "story", story_id)
     async with db.transaction() as conn:  # prelude
         story = await service.owned_story(conn, user_id=user_id, story_id=story_id, standalone=False)
         if story["current_stage"] == "approved":
@@ -171,5 +189,6 @@ async def chat(story_id: str, data: ChatIn) -> Response:
             tag=prompts.UPDATE_TAG,
             update=StoryUpdate,
             epilogue=save_reply,
+            conversation=conversation,
         )
     )

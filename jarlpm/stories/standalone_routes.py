@@ -1,7 +1,7 @@
 """/api/stories standalone routes, the AI story interview, and /all (every story the user owns).
 
-Their static paths (/all, /standalone, /ai) win over the feature-bound /<story_id> routes: the router
-prefers static segments to variables.
+Their fixed segments (/all, /standalone, /ai, and /feature in routes.py) are never taken for a story
+id: the feature-bound routes' id converter refuses them, so each path has only its own methods.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from jarlpm import db
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.conversations import InterviewIn, call_metadata, interview_events, refinement_events
+from jarlpm.http.replies import conversation_idle
 from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
 from jarlpm.stories import prompts, repo, service
@@ -43,9 +45,11 @@ async def _standalone(conn, *, user_id: str, story_id: str) -> dict:  # type: ig
     raise APIError(404, *service.NOT_FOUND)
 
 
-def _refuse_approved(story: dict, action: str) -> None:
+def _refuse_approved(story: dict, action: str, *, status: int = 409) -> None:
+    # The contract's lock policy answers 409 to editing or deleting an approved story; refining one
+    # is an ordinary business-rule refusal (400), as for feature-bound stories.
     if story["current_stage"] == "approved":
-        raise APIError(409, "STORY_APPROVED", f"Cannot {action} an approved story")
+        raise APIError(status, "STORY_APPROVED", f"Cannot {action} an approved story")
 
 
 @blueprint.get("/all")
@@ -137,13 +141,20 @@ async def approve_standalone(story_id: str) -> StoryOut:
 @login_required
 @ai_route
 @validate_request(StandaloneChatIn)
+@streams(
+    "chunk {content}*",
+    "story_updated {update: {persona?, action?, benefit?, acceptance_criteria?, story_points?, labels?, "
+    "story_priority?, dependencies?, risks?, edge_cases?, notes_for_engineering?}}?",
+    "done | error {message}",
+)
 async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
     """Refine a standalone story (Server-Sent Events: chunk*, story_updated?, done | error); the server keeps the history."""
     user_id = current_user_id()
     database = db.current()
+    conversation = await conversation_idle(user_id, "story", story_id)
     async with db.transaction() as conn:  # prelude
         story = await _standalone(conn, user_id=user_id, story_id=story_id)
-        _refuse_approved(story, "refine")
+        _refuse_approved(story, "refine", status=400)
         call = await prepare_ai_call(conn, user_id=user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
         history = await repo.recent_messages(conn, story_id=story_id, limit=prompts.HISTORY_LIMIT)
@@ -160,6 +171,7 @@ async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
             tag=prompts.UPDATE_TAG,
             update=StoryUpdate,
             epilogue=save_reply,
+            conversation=conversation,
         )
     )
 
@@ -168,6 +180,11 @@ async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
 @login_required
 @ai_route
 @validate_request(InterviewIn)
+@streams(
+    "chunk {content}*",
+    "done {proposal: {title, persona, action, benefit, acceptance_criteria, story_points} | null, is_complete}"
+    " | error {message}",
+)
 async def interview(data: InterviewIn) -> Response:
     """The story interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete}).
     The client keeps the history; nothing is stored."""

@@ -130,6 +130,19 @@ async def test_bad_login_is_401_with_one_message(app, database_url, email, passw
     assert await fetch(database_url, "SELECT count(*) AS n FROM user_sessions") == [{"n": 1}]
 
 
+async def test_unknown_email_and_wrong_password_each_run_the_verifier_once(app, verifier) -> None:
+    """Timing must not tell whether an email has an account: both failures do the same argon2 work."""
+    await sign_up(app, "known@jarlpm.dev")
+    bodies = []
+    for email, password in (("nobody@jarlpm.dev", "some password"), ("known@jarlpm.dev", "wrong password")):
+        before = verifier.count
+        response = await app.test_client().post("/api/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 401
+        assert verifier.count - before == 1
+        bodies.append(await response.get_json())
+    assert bodies[0] == bodies[1] == {"detail": "Invalid email or password", "code": "INVALID_CREDENTIALS"}
+
+
 async def test_login_with_a_missing_field_is_422(client) -> None:
     response = await client.post("/api/auth/login", json={"email": "x@jarlpm.dev"})
     assert response.status_code == 422

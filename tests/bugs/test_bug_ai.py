@@ -43,9 +43,22 @@ async def test_the_interview_proposes_and_the_bug_is_created(pm, fake_llm, datab
     assert [(h["to_status"], h["notes"]) for h in history_rows] == [("draft", "Bug created from the AI interview")]
 
 
-@pytest.mark.parametrize("body", [{**PROPOSAL, "severity": "huge"}, {**PROPOSAL, "title": ""}, {"title": "only"}])
+@pytest.mark.parametrize("body", [{**PROPOSAL, "title": ""}, {"title": "only"}, {**PROPOSAL, "severity": "x" * 21}])
 async def test_a_bad_proposal_body_is_422(pm, database_url, body) -> None:
     assert (await pm.post("/api/bugs/ai/create-from-proposal", json=body)).status_code == 422
+    assert await fetch(database_url, "SELECT count(*) AS n FROM bugs") == [{"n": 0}]
+
+
+@pytest.mark.parametrize(
+    "overrides,code",
+    [({"severity": "huge"}, "INVALID_SEVERITY"), ({"priority": "p9"}, "INVALID_PRIORITY"), ({"severity": "High"}, "INVALID_SEVERITY")],
+)
+async def test_an_unknown_severity_or_priority_is_400_as_for_a_new_bug(pm, database_url, overrides, code) -> None:
+    from_proposal = await pm.post("/api/bugs/ai/create-from-proposal", json={**PROPOSAL, **overrides})
+    direct = await pm.post("/api/bugs", json={**PROPOSAL, **overrides})
+    assert from_proposal.status_code == direct.status_code == 400
+    assert await from_proposal.get_json() == await direct.get_json()
+    assert (await direct.get_json())["code"] == code
     assert await fetch(database_url, "SELECT count(*) AS n FROM bugs") == [{"n": 0}]
 
 

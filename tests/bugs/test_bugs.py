@@ -197,7 +197,8 @@ async def test_a_link_to_another_users_story_is_refused(pm, other, fake_llm, dat
     assert response.status_code == 400
     assert (await response.get_json())["code"] == "LINK_TARGET_NOT_FOUND"
     assert await fetch(database_url, "SELECT count(*) AS n FROM bug_links") == [{"n": 0}]
-    assert (await pm.get(f"/api/bugs/by-entity/story/{theirs['story_id']}")).status_code == 404
+    by_entity = await pm.get(f"/api/bugs/by-entity/story/{theirs['story_id']}")
+    assert (by_entity.status_code, await by_entity.get_json()) == (200, [])
 
 
 async def test_another_user_gets_404_on_every_bug_route(pm, other, fake_llm, database_url) -> None:
@@ -231,3 +232,82 @@ async def test_history_rows_are_append_only(pm, database_url) -> None:
         await fetch(database_url, "UPDATE bug_status_history SET notes = 'rewritten'")
     with pytest.raises(asyncpg.RestrictViolationError):
         await fetch(database_url, "DELETE FROM bug_status_history")
+
+
+@pytest.mark.parametrize(
+    "entity_type,entity_id",
+    [
+        ("epic", "epic_nothere00000"),
+        ("feature", "feat_nothere00000"),
+        ("story", "story_nothere0000"),
+        ("story", "x" * 500),
+        ("epic", "epic_%00"),
+        ("story", "%00"),
+    ],
+)
+async def test_by_entity_for_a_missing_id_is_an_empty_list(pm, entity_type, entity_id) -> None:
+    await create(pm)
+    response = await pm.get(f"/api/bugs/by-entity/{entity_type}/{entity_id}")
+    assert (response.status_code, await response.get_json()) == (200, [])
+
+
+async def test_by_entity_for_another_users_work_looks_like_a_missing_id(pm, other, fake_llm) -> None:
+    epic_id = await locked_epic(other, fake_llm)
+    await create(other, links=[{"entity_type": "epic", "entity_id": epic_id}])
+    await create(pm)
+    response = await pm.get(f"/api/bugs/by-entity/epic/{epic_id}")
+    assert (response.status_code, await response.get_json()) == (200, [])
+
+
+@pytest.mark.parametrize("entity_type", ["sprint", "Epic", "initiative"])
+async def test_by_entity_with_an_unknown_type_is_400_naming_it(pm, entity_type) -> None:
+    response = await pm.get(f"/api/bugs/by-entity/{entity_type}/epic_0123456789ab")
+    assert response.status_code == 400
+    assert await response.get_json() == {"detail": f"Invalid entity type: {entity_type}", "code": "INVALID_ENTITY_TYPE"}
+
+
+
+@pytest.mark.parametrize(
+    "due_date",
+    [
+        "9999-12-31T23:00:00-05:00",  # year 10000 in UTC: PostgreSQL stores it, Python cannot read it back
+        "0001-01-01T01:00:00+05:00",  # year 0 in UTC
+        "0001-01-01",
+        "9999-12-31",
+        "1899-12-31T23:59:59Z",
+        "3000-01-01T00:00:00Z",
+    ],
+)
+async def test_a_due_date_out_of_range_is_422_and_changes_nothing(pm, database_url, due_date) -> None:
+    bug = await create(pm)
+    before = await fetch(database_url, "SELECT bug_id, due_date, updated_at FROM bugs")
+    for method, path in (("POST", "/api/bugs"), ("PATCH", f"/api/bugs/{bug['bug_id']}")):
+        response = await pm.call(method, path, json={**BUG, "due_date": due_date})
+        assert response.status_code == 422, (method, await response.get_data(as_text=True))
+        body = await response.get_json()
+        assert body["code"] == "VALIDATION_ERROR" and body["detail"][0]["loc"][-1] == "due_date"
+    assert await fetch(database_url, "SELECT bug_id, due_date, updated_at FROM bugs") == before
+
+
+@pytest.mark.parametrize("due_date", ["1900-01-01T00:00:00+14:00", "2999-12-31T23:59:59-12:00", "2026-03-01"])
+async def test_a_due_date_inside_the_range_round_trips(pm, due_date) -> None:
+    bug = await create(pm, due_date=due_date)
+    fetched = await (await pm.get(f"/api/bugs/{bug['bug_id']}")).get_json()
+    assert fetched["due_date"] == bug["due_date"] is not None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["offset=99999999999999999999", "offset=9223372036854775808", "offset=-1", "limit=99999999999999999999", "limit=-5"],
+)
+async def test_paging_beyond_what_postgresql_takes_is_422(pm, query) -> None:
+    await create(pm)
+    response = await pm.get(f"/api/bugs?{query}")
+    assert response.status_code == 422
+    assert (await response.get_json())["code"] == "VALIDATION_ERROR"
+
+
+async def test_the_largest_offset_postgresql_takes_is_an_empty_page(pm) -> None:
+    await create(pm)
+    response = await pm.get(f"/api/bugs?offset={2**63 - 1}")
+    assert (response.status_code, await response.get_json()) == (200, [])

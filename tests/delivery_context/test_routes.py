@@ -96,7 +96,15 @@ async def test_an_unknown_enum_value_is_400_listing_the_allowed_ones(ana, databa
         ("points_per_dev_per_sprint", 0),
         ("points_per_dev_per_sprint", 51),
         ("sprint_start_date", "14/01/2026"),
+        ("sprint_start_date", "0001-01-01"),
+        ("sprint_start_date", "1899-12-31"),
+        ("sprint_start_date", "3000-01-01"),
+        ("sprint_start_date", "9999-12-31"),
         ("num_developers", "many"),
+        ("num_developers", 10_001),
+        ("num_qa", 2**31),
+        ("sprint_cycle_length", 2**63),
+        ("points_per_dev_per_sprint", 10**30),
     ],
 )
 async def test_an_out_of_range_value_is_422_and_changes_nothing(ana, database_url, field, value) -> None:
@@ -123,3 +131,10 @@ async def test_each_user_has_their_own_context(app, ana, database_url) -> None:
 async def test_the_routes_need_a_session(client) -> None:
     assert (await client.get("/api/delivery-context")).status_code == 401
     assert (await client.put("/api/delivery-context", json=FULL)).status_code == 401
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2999-12-31"])
+async def test_the_edges_of_the_date_range_are_accepted(ana, day) -> None:
+    response = await ana.put("/api/delivery-context", json={**FULL, "sprint_start_date": day})
+    assert response.status_code == 200
+    assert (await response.get_json())["sprint_start_date"] == day

@@ -59,3 +59,23 @@ def test_permissions_of_an_archived_epic() -> None:
     result = permissions({"current_stage": "epic_locked", "is_archived": True, "snapshot": snapshot})
     assert result["epic"]["status"] == "archived"
     assert result["features"]["can_create"] is False and result["stories"]["is_frozen"] is True
+
+
+def test_a_sections_text_on_its_heading_line_is_an_item() -> None:
+    final = parse_epic_final(
+        "Epic Summary: Faster intake.\n"
+        "Acceptance Criteria: one thing\n"
+        "- another thing\n"
+        "**In Scope:** web intake.\n"
+        "Out of Scope: - phone intake\n"
+        "Dependencies:\n"
+        "Assumptions: 1. Staff have browsers\n"
+    )
+    assert final.summary == "Faster intake."
+    assert final.acceptance_criteria == ["one thing", "another thing"]
+    assert final.details == {
+        "in_scope": ["web intake."],
+        "out_of_scope": ["phone intake"],
+        "dependencies": [],
+        "assumptions": ["Staff have browsers"],
+    }

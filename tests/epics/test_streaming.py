@@ -8,6 +8,7 @@ import httpx
 
 from jarlpm.app import create_app
 from tests.db.helpers import fetch
+from tests.epics.conftest import PROBLEM
 from tests.fakes.llm_server import VALID_KEY, Reply
 from tests.helpers import PASSWORD
 from tests.serving import parse_frames, served
@@ -51,8 +52,11 @@ async def test_the_pool_of_one_serves_other_requests_while_a_chat_is_held_open(m
     assert row["content"] == "Let me think" and "interrupted" not in row["event_metadata"]
 
 
-async def test_a_disconnect_keeps_the_partial_reply_marked_interrupted(make_settings, database_url, fake_llm) -> None:
-    fake_llm.script(Reply(chunks=["Half ", "an answer"], hold=True))
+async def test_a_disconnect_after_three_chunks_stores_the_whole_reply_and_its_proposal(
+    make_settings, database_url, fake_llm
+) -> None:
+    pieces = [line + "\n" for line in PROBLEM.splitlines()]
+    fake_llm.script(Reply(chunks=pieces, chunk_delay=0.15))
     app = create_app(make_settings(database_url))
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers, epic_id = await signed_in_with_epic(http)
@@ -60,16 +64,23 @@ async def test_a_disconnect_keeps_the_partial_reply_marked_interrupted(make_sett
             received = ""
             async for text in response.aiter_text():
                 received += text
-                if received.count('"type":"chunk"') == 2:
-                    break
-        rows: list[dict] = []
-        for _ in range(200):
-            rows = await assistant_rows(database_url)
-            if rows:
-                break
-            await asyncio.sleep(0.05)
-        fake_llm.release()
-    assert [row["content"] for row in rows] == ["Half an answer"]
-    assert rows[0]["event_metadata"]["interrupted"] is True
+                if received.count('"type":"chunk"') == 3:
+                    break  # the client goes away (a reload) with most of the reply still to come
+        rows = await eventually(lambda: assistant_rows(database_url))
+        epic = (await http.get(f"/api/epics/{epic_id}", headers=headers)).json()
+    assert len(pieces) > 3
+    assert [row["content"] for row in rows] == ["".join(pieces)]
+    assert "interrupted" not in rows[0]["event_metadata"]
     assert rows[0]["event_metadata"]["prompt_version"].startswith("epic-chat-")
-    assert await fetch(database_url, "SELECT pending_proposal FROM epics") == [{"pending_proposal": None}]
+    assert epic["pending_proposal"]["field"] == "problem_statement"
+    assert epic["pending_proposal"]["content"].startswith("Problem Statement: Ward nurses")
+
+
+async def eventually(read, attempts: int = 200):  # type: ignore[no-untyped-def]
+    """What `read()` returns once it is not empty (polled; the reply is stored in the background)."""
+    for _ in range(attempts):
+        found = await read()
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    return await read()

@@ -4,6 +4,10 @@ It speaks OpenAI (`GET /v1/models`, `POST /v1/chat/completions`, streamed and no
 (`GET /v1/models` with `x-api-key`, `POST /v1/messages`, streamed and not). Replies are scripted with
 `Reply` objects: text and chunking, per-chunk delays, a silent stretch before the first chunk, a
 stream held open until `release()`, and injected failures (an HTTP status, or a dropped connection).
+What a broken provider sends can be scripted too: a raw body (an HTML page answering 200), raw bytes
+in place of the streamed text frames (a malformed chunk; `openai_text_frame` / `anthropic_text_frame`
+build good ones to go around it), or another Content-Type. Text goes out through json.dumps, so U+0000
+and lone surrogates travel as the escapes `\\u0000` and `\\ud800`, exactly as a real provider sends them.
 
 It runs Quart under Hypercorn on its own event loop in a thread, so it serves the app under test
 whichever loop that runs on.
@@ -19,7 +23,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,9 +46,18 @@ class Reply:
     drop_after: int | None = None  # close the connection abruptly after this many chunks
     hold: bool = False  # after the chunks, keep the stream open until FakeLLMServer.release()
     times: int = 1  # how many requests this reply serves (an SDK retries failures)
+    raw_body: bytes | None = None  # the whole answer, at once, with `status` (streamed or not); text/html unless told
+    raw_chunks: list[bytes] | None = None  # streamed: sent as is in place of the text frames, paced like them
+    content_type: str | None = None  # overrides the Content-Type of whatever is answered
 
     def pieces(self) -> list[str]:
         return self.chunks if self.chunks is not None else re.findall(r"\S+\s*|\s+", self.text) or [""]
+
+    def frames(self, text_frame: Callable[[int, str], bytes]) -> list[bytes]:
+        """The streamed body between the dialect's opening and closing frames."""
+        if self.raw_chunks is not None:
+            return self.raw_chunks
+        return [text_frame(index, piece) for index, piece in enumerate(self.pieces())]
 
 
 class DroppedConnection(Exception):
@@ -63,6 +76,7 @@ class RecordedRequest:
 class FakeLLMServer:
     valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
     models_status: int = 200  # inject a failure into GET /v1/models
+    models_raw_body: bytes | None = None  # answer GET /v1/models with these bytes (text/html) instead
     requests: list[RecordedRequest] = field(default_factory=list)
     default: Reply = field(default_factory=Reply)  # what answers when no reply is scripted
     record: bool = True  # benchmarks switch recording off
@@ -108,6 +122,7 @@ class FakeLLMServer:
         self.requests.clear()
         self.valid_keys = {VALID_KEY}
         self.models_status = 200
+        self.models_raw_body = None
         self.default = Reply()
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._new_release_event)
@@ -243,6 +258,8 @@ def _build_app(server: FakeLLMServer) -> Quart:
             return error(401, "invalid api key")
         if server.models_status != 200:
             return error(server.models_status, "injected failure")
+        if server.models_raw_body is not None:
+            return Response(server.models_raw_body, content_type="text/html")
         if anthropic:
             model = {"id": "claude-fake", "type": "model", "display_name": "Claude Fake", "created_at": "2025-01-01T00:00:00Z"}
             body = {"data": [model], "has_more": False, "first_id": "claude-fake", "last_id": "claude-fake"}
@@ -256,6 +273,8 @@ def _build_app(server: FakeLLMServer) -> Quart:
         if openai_key() not in server.valid_keys:
             return _openai_error(401, "Incorrect API key provided")
         reply = server._next_reply()
+        if reply.raw_body is not None:
+            return _raw(reply)
         if reply.status != 200:
             return _openai_error(reply.status, f"injected HTTP {reply.status}")
         model = body.get("model", "gpt-fake")
@@ -272,22 +291,24 @@ def _build_app(server: FakeLLMServer) -> Quart:
                 "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
             }
-            return Response(json.dumps(completion), content_type="application/json")
+            return Response(json.dumps(completion), content_type=reply.content_type or "application/json")
+
+        def text_frame(index: int, piece: str) -> bytes:
+            return openai_text_frame(piece, model=model, first=index == 0)
 
         async def stream() -> AsyncIterator[bytes]:
             server.open_streams += 1
             try:
-                for index, piece in enumerate(reply.pieces()):
+                for index, frame in enumerate(reply.frames(text_frame)):
                     await pace(reply, index)
-                    delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
-                    yield _sse(_openai_chunk(model, delta, None))
+                    yield frame
                 await finish(reply)
                 yield _sse(_openai_chunk(model, {}, "stop"))
                 yield b"data: [DONE]\n\n"
             finally:
                 server.open_streams -= 1
 
-        return _streaming(stream())
+        return _streaming(stream(), reply.content_type)
 
     @app.post("/v1/messages")
     async def messages() -> Response:
@@ -295,6 +316,8 @@ def _build_app(server: FakeLLMServer) -> Quart:
         if anthropic_key() not in server.valid_keys:
             return _anthropic_error(401, "invalid x-api-key")
         reply = server._next_reply()
+        if reply.raw_body is not None:
+            return _raw(reply)
         if reply.status != 200:
             return _anthropic_error(reply.status, f"injected HTTP {reply.status}")
         model = body.get("model", "claude-fake")
@@ -303,7 +326,7 @@ def _build_app(server: FakeLLMServer) -> Quart:
             await pace(reply, 0)
             await finish(reply)
             message = _anthropic_message(model, [{"type": "text", "text": text}], "end_turn")
-            return Response(json.dumps(message), content_type="application/json")
+            return Response(json.dumps(message), content_type=reply.content_type or "application/json")
 
         async def stream() -> AsyncIterator[bytes]:
             server.open_streams += 1
@@ -311,10 +334,9 @@ def _build_app(server: FakeLLMServer) -> Quart:
                 yield _sse({"type": "message_start", "message": _anthropic_message(model, [], None)}, "message_start")
                 start = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
                 yield _sse(start, "content_block_start")
-                for index, piece in enumerate(reply.pieces()):
+                for index, frame in enumerate(reply.frames(lambda _, piece: anthropic_text_frame(piece))):
                     await pace(reply, index)
-                    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
-                    yield _sse(delta, "content_block_delta")
+                    yield frame
                 await finish(reply)
                 yield _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
                 end = {"stop_reason": "end_turn", "stop_sequence": None}
@@ -323,13 +345,31 @@ def _build_app(server: FakeLLMServer) -> Quart:
             finally:
                 server.open_streams -= 1
 
-        return _streaming(stream())
+        return _streaming(stream(), reply.content_type)
 
     return app
 
 
-def _streaming(body: AsyncIterator[bytes]) -> Response:
-    response = Response(body, content_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+def openai_text_frame(text: str, *, model: str = "gpt-fake", first: bool = False) -> bytes:
+    """One well-formed OpenAI chunk carrying `text` (the first of a reply also names the role)."""
+    delta = {"role": "assistant", "content": text} if first else {"content": text}
+    return _sse(_openai_chunk(model, delta, None))
+
+
+def anthropic_text_frame(text: str) -> bytes:
+    """One well-formed Anthropic text delta event carrying `text`."""
+    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}}
+    return _sse(delta, "content_block_delta")
+
+
+def _raw(reply: Reply) -> Response:
+    # A gateway or a misconfigured server answers in its own shape; only the status keeps its meaning.
+    content_type = reply.content_type or "text/html; charset=utf-8"
+    return Response(reply.raw_body, status=reply.status, content_type=content_type, headers=_retry_fast(reply.status))
+
+
+def _streaming(body: AsyncIterator[bytes], content_type: str | None = None) -> Response:
+    response = Response(body, content_type=content_type or "text/event-stream", headers={"Cache-Control": "no-cache"})
     response.timeout = None
     return response
 

@@ -6,6 +6,7 @@ from quart import Blueprint, Response, request
 
 from jarlpm import db
 from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.replies import conversation_idle
 from jarlpm.http.sse import StreamEnd, ai_events, event_stream
 from jarlpm.llm.calls import stream
 from jarlpm.llm_providers.service import prepare_ai_call
@@ -30,6 +31,7 @@ async def chat() -> Response:
     data = await request.get_json()
     user_id = current_user_id()
     database = db.current()
+    conversation = await conversation_idle(user_id, "test", "chat")
     async with db.transaction() as conn:
         call = await prepare_ai_call(conn, user_id=user_id)
         await conn.execute(
@@ -48,6 +50,10 @@ async def chat() -> Response:
     deltas = stream(call, "You are a test assistant.", [{"role": "user", "content": data["content"]}])
     return event_stream(
         ai_events(
-            deltas, database=database, epilogue=save_reply, keep_alive_seconds=data.get("keep_alive_seconds", 15)
+            deltas,
+            database=database,
+            epilogue=save_reply,
+            keep_alive_seconds=data.get("keep_alive_seconds", 15),
+            conversation=conversation,
         )
     )

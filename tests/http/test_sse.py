@@ -96,7 +96,7 @@ async def test_keep_alive_comments_flow_while_the_provider_is_silent(make_settin
     assert [e["type"] for e in parse_frames(body)] == ["chunk", "saved", "done"]
 
 
-async def test_a_disconnect_saves_the_partial_reply(make_settings, database_url, fake_llm) -> None:
+async def test_a_disconnect_does_not_cut_the_reply(make_settings, database_url, fake_llm) -> None:
     fake_llm.script(Reply(chunks=["Partial ", "answer"], hold=True))
     app = await start(make_settings, database_url)
     async with served(app) as url, httpx.AsyncClient(base_url=url) as http:
@@ -107,13 +107,16 @@ async def test_a_disconnect_saves_the_partial_reply(make_settings, database_url,
                 seen += text
                 if seen.count('"type":"chunk"') == 2:
                     break  # leaving the block closes the connection mid-stream
+        await asyncio.sleep(0.3)
+        assert await messages(database_url) == [("user", "Hi", None)]  # still being read, not stored cut
+        assert fake_llm.open_streams == 1
+        fake_llm.release()
         for _ in range(200):
             rows = await messages(database_url)
             if len(rows) == 2:
                 break
             await asyncio.sleep(0.05)
-        fake_llm.release()
-    assert rows == [("user", "Hi", None), ("assistant", "Partial answer", "interrupted")]
+    assert rows == [("user", "Hi", None), ("assistant", "Partial answer", "completed")]
 
 
 async def test_one_pooled_connection_stays_free_while_a_stream_is_open(make_settings, database_url, fake_llm) -> None:

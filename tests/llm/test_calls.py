@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx2
 import pytest
 from pydantic import BaseModel
 
 from jarlpm.llm.calls import LLMCall, ProviderError, complete, stream
 from jarlpm.llm.structured import StructuredOutputError, extract_json, structured
-from tests.fakes.llm_server import VALID_KEY, FakeLLMServer, Reply
-
-SYSTEM = "You are a careful assistant."
-MESSAGES = [{"role": "user", "content": "Say hello"}]
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx2.AsyncClient]:
-    async with httpx2.AsyncClient(timeout=httpx2.Timeout(10, connect=5)) as client:
-        yield client
-
-
-def make_call(fake: FakeLLMServer, http: httpx2.AsyncClient, provider: str = "openai", **overrides) -> LLMCall:  # type: ignore[no-untyped-def]
-    base_urls = {"openai": fake.openai_url, "google": fake.openai_url, "local": fake.openai_url, "anthropic": fake.anthropic_url}
-    values = {"provider": provider, "model": f"{provider}-model", "base_url": base_urls[provider], "api_key": VALID_KEY, "http": http}
-    values.update(overrides)
-    return LLMCall(**values)  # type: ignore[arg-type]
-
-
-PROVIDERS = ["openai", "anthropic"]
+from tests.fakes.llm_server import VALID_KEY, Reply
+from tests.llm.conftest import MESSAGES, PROVIDERS, SYSTEM, make_call
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -154,4 +134,17 @@ async def test_a_local_url_is_checked_again_on_every_call(fake_llm, http) -> Non
     with pytest.raises(ProviderError) as error:
         await complete(call, SYSTEM, MESSAGES)
     assert "private" in error.value.message
+    assert fake_llm.requests == []
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:99999/v1", "http://[::1/v1", "http://exa mple.com/v1"])
+async def test_a_malformed_stored_local_url_is_a_safe_message_on_every_call(fake_llm, http, base_url) -> None:
+    call = make_call(fake_llm, http, "local", base_url=base_url)
+    with pytest.raises(ProviderError) as completing:
+        await complete(call, SYSTEM, MESSAGES)
+    with pytest.raises(ProviderError) as streaming:
+        async for _ in stream(call, SYSTEM, MESSAGES):
+            pass
+    assert completing.value.message == streaming.value.message
+    assert completing.value.message.startswith("base_url ")
     assert fake_llm.requests == []

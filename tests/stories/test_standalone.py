@@ -39,7 +39,7 @@ async def test_create_list_get_and_filter_by_stage(pm) -> None:
     assert fetched == first
 
 
-async def test_update_and_delete_are_409_once_approved(pm, database_url) -> None:
+async def test_update_and_delete_are_409_and_chat_400_once_approved(pm, fake_llm, database_url) -> None:
     story = await create(pm)
     updated = await pm.put(f"/api/stories/standalone/{story['story_id']}", json={"benefit": "so that shifts start on time"})
     assert (await updated.get_json())["benefit"] == "shifts start on time"
@@ -47,14 +47,16 @@ async def test_update_and_delete_are_409_once_approved(pm, database_url) -> None
     assert (await approved.get_json())["current_stage"] == "approved"
     assert (await pm.post(f"/api/stories/standalone/{story['story_id']}/approve")).status_code == 400
     before = await rows(database_url)
-    for response in (
-        await pm.put(f"/api/stories/standalone/{story['story_id']}", json={"persona": "doctor"}),
-        await pm.delete(f"/api/stories/standalone/{story['story_id']}"),
-        await pm.post(f"/api/stories/standalone/{story['story_id']}/chat", json={"content": "hi"}),
+    for status, response in (
+        (409, await pm.put(f"/api/stories/standalone/{story['story_id']}", json={"persona": "doctor"})),
+        (409, await pm.delete(f"/api/stories/standalone/{story['story_id']}")),
+        (400, await pm.post(f"/api/stories/standalone/{story['story_id']}/chat", json={"content": "hi"})),
     ):
-        assert response.status_code == 409
+        assert response.status_code == status
         assert (await response.get_json())["code"] == "STORY_APPROVED"
     assert await rows(database_url) == before
+    assert await fetch(database_url, "SELECT count(*) AS n FROM user_story_conversation_events") == [{"n": 0}]
+    assert fake_llm.chat_requests() == []
 
 
 async def test_delete_a_draft(pm, database_url) -> None:
@@ -193,3 +195,16 @@ async def test_the_ai_routes_need_a_provider(app, fake_llm) -> None:
     user = await new_user(app, "np@jarlpm.dev")
     response = await user.post("/api/stories/ai/chat", json={"content": "hi"})
     assert response.status_code == 400 and (await response.get_json())["code"] == "NO_LLM_PROVIDER"
+
+
+@pytest.mark.parametrize("points", [101, 2**31, 2**63, 10**30, -1, 2.5])
+async def test_story_points_out_of_range_are_422_and_store_nothing(pm, database_url, points) -> None:
+    for path, body in (
+        ("/api/stories/standalone", {**STORY, "story_points": points}),
+        ("/api/stories/ai/create-from-proposal", {**PROPOSAL, "story_points": points}),
+    ):
+        response = await pm.post(path, json=body)
+        assert response.status_code == 422, path
+        body = await response.get_json()
+        assert body["code"] == "VALIDATION_ERROR" and body["detail"][0]["loc"][-1] == "story_points"
+    assert await rows(database_url) == []
