@@ -12,7 +12,6 @@ import signal
 import sys
 
 import asyncpg
-
 from hypercorn.asyncio import serve
 from hypercorn.config import Config as HypercornConfig
 

@@ -82,7 +82,7 @@ SELECT role, content
 
 -- name: list_events(feature_id)
 -- A feature's whole conversation, oldest first.
-SELECT event_id, feature_id, role, content, created_at
+SELECT event_id, feature_id, role, content, event_metadata, created_at
   FROM feature_conversation_events
  WHERE feature_id = :feature_id
  ORDER BY seq;

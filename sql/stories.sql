@@ -98,7 +98,7 @@ SELECT role, content
 
 -- name: list_events(story_id)
 -- A story's whole conversation, oldest first.
-SELECT event_id, story_id, role, content, created_at
+SELECT event_id, story_id, role, content, event_metadata, created_at
   FROM user_story_conversation_events
  WHERE story_id = :story_id
  ORDER BY seq;

@@ -25,6 +25,7 @@ from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.conversations import InterviewIn, interview_events
+from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.sse import ai_events, event_stream
@@ -37,6 +38,7 @@ blueprint = Blueprint("bugs", __name__, url_prefix="/bugs")
 
 @blueprint.post("")
 @login_required
+@idempotent
 @validate_request(BugIn)
 @validate_response(BugOut)
 async def create_bug(data: BugIn) -> BugOut:
@@ -126,6 +128,7 @@ async def history(bug_id: str) -> list[HistoryOut]:
 
 @blueprint.post("/<bug_id>/links")
 @login_required
+@idempotent
 @validate_request(LinksIn)
 @validate_response(list[LinkOut])
 async def add_links(bug_id: str, data: LinksIn) -> list[LinkOut]:
@@ -197,6 +200,7 @@ async def interview(data: InterviewIn) -> Response:
 
 @blueprint.post("/ai/create-from-proposal")
 @login_required
+@idempotent
 @validate_request(ProposalIn)
 @validate_response(BugOut)
 async def create_from_proposal(data: ProposalIn) -> BugOut:

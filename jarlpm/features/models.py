@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -58,6 +58,9 @@ class ConversationEventOut(BaseModel):
     feature_id: str
     role: str
     content: str
+    # Beside the contract's keys: which prompt and model wrote a reply, and `interrupted` when the
+    # provider or a shutdown cut it short.
+    event_metadata: dict[str, Any] | None = None
     created_at: datetime
 
 

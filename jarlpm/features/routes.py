@@ -12,6 +12,7 @@ from jarlpm import db
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics import repo as epics
 from jarlpm.epics.service import owned_epic
+from jarlpm.errors import APIError
 from jarlpm.features import prompts, repo, service
 from jarlpm.features.models import (
     ChatIn,
@@ -24,12 +25,12 @@ from jarlpm.features.models import (
     GenerateIn,
     MessageOut,
 )
-from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
-from jarlpm.http.replies import conversation_idle
+from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.replies import conversation_idle
 from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
 
@@ -52,6 +53,7 @@ async def list_features(epic_id: str) -> list[FeatureOut]:
 
 @blueprint.post("/epic/<epic_id>")
 @login_required
+@idempotent
 @validate_request(FeatureIn)
 @validate_response(FeatureOut, 201)
 async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int]:

@@ -23,6 +23,7 @@ from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id
 
 HEADER = "Idempotency-Key"
+IDEMPOTENT_ATTRIBUTE = "jarlpm_idempotent"  # read by the OpenAPI description
 KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as the header's draft standard suggests
 CLEANUP_SHARE = 0.01  # one create in a hundred also deletes expired keys
 
@@ -69,4 +70,5 @@ def idempotent(view: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
                 await queries.idempotency.forget_old_keys(conn)
         return response
 
+    setattr(wrapper, IDEMPOTENT_ATTRIBUTE, True)
     return wrapper

@@ -29,6 +29,8 @@ from werkzeug.routing.rules import Rule
 
 from jarlpm.http.auth import ACCESS_ATTRIBUTE
 from jarlpm.http.cors import SAFE_METHODS
+from jarlpm.http.idempotency import HEADER as IDEMPOTENCY_HEADER
+from jarlpm.http.idempotency import IDEMPOTENT_ATTRIBUTE
 from jarlpm.http.rate_limits import AI_ROUTE_ATTRIBUTE
 
 __all__ = ["ContractOpenAPIProvider", "is_streaming", "no_database", "stream_events", "streams"]
@@ -165,17 +167,30 @@ class Operation:
     def uses_database(self) -> bool:
         return not getattr(self.view, NO_DATABASE_ATTRIBUTE, False)
 
+    def writes_to_database(self) -> bool:
+        return self.writes() and self.uses_database()
+
     def always(self) -> bool:
         return True
 
+    def idempotent(self) -> bool:
+        return bool(getattr(self.view, IDEMPOTENT_ATTRIBUTE, False))
 
-# The one table of derived error statuses: (status, when it applies, the response).
+
+# The one table of derived error statuses: (status, when it applies, the response). Rows sharing a
+# status share its schema; their descriptions are joined.
 DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], ...] = (
     (
         "400",
         Operation.calls_llm,
         _error("No active LLM provider (NO_LLM_PROVIDER), or its stored key cannot be read (LLM_KEY_UNREADABLE)"),
     ),
+    (
+        "400",
+        Operation.takes_body,
+        _error("The body is not UTF-8 JSON (INVALID_JSON, INVALID_BODY, UNSUPPORTED_CHARSET)"),
+    ),
+    ("400", Operation.idempotent, _error(f"{IDEMPOTENCY_HEADER} is not 1 to 255 visible ASCII characters (INVALID_IDEMPOTENCY_KEY)")),
     ("401", Operation.authenticated, _error("Not signed in: NOT_AUTHENTICATED, INVALID_SESSION or SESSION_EXPIRED")),
     ("402", Operation.calls_llm, _error("An active subscription is required (SUBSCRIPTION_REQUIRED)")),
     (
@@ -186,6 +201,7 @@ DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], .
     ("404", Operation.has_path_parameters, _error("Not found, or owned by another user (*_NOT_FOUND)")),
     ("413", Operation.takes_body, _error("The request body is larger than 2 MiB (REQUEST_ENTITY_TOO_LARGE)")),
     ("422", Operation.validates_input, _error("The request does not match its schema", "ValidationError")),
+    ("422", Operation.idempotent, _error(f"This {IDEMPOTENCY_HEADER} was used for another request (IDEMPOTENCY_KEY_REUSED)")),
     (
         "429",
         Operation.rate_limited,
@@ -195,7 +211,11 @@ DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], .
             {"Retry-After": RETRY_AFTER, "X-RateLimit-Limit": RATE_LIMIT},
         ),
     ),
-    ("500", Operation.always, _error("An unexpected error (INTERNAL_ERROR); the X-Request-ID header finds it in the log")),
+    (
+        "500",
+        Operation.always,
+        _error("An unexpected error (INTERNAL_ERROR); the X-Request-ID header finds it in the log"),
+    ),
     ("502", Operation.calls_llm_for_json, _error("The LLM provider failed or answered unusable output (AI_FAILED)")),
     (
         "503",
@@ -205,12 +225,25 @@ DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], .
             headers={"Retry-After": RETRY_AFTER},
         ),
     ),
+    (
+        "503",
+        Operation.writes_to_database,
+        _error("The connection was lost during COMMIT, so the change may or may not be saved (DB_OUTCOME_UNKNOWN)"),
+    ),
 )
 
 
 def derived_errors(operation: Operation) -> dict[str, dict[str, Any]]:
-    # Copies: a caller editing one operation's response must not edit every other operation's.
-    return {status: copy.deepcopy(response) for status, applies, response in DERIVED_ERRORS if applies(operation)}
+    found: dict[str, dict[str, Any]] = {}
+    for status, applies, response in DERIVED_ERRORS:
+        if not applies(operation):
+            continue
+        if status in found:
+            found[status]["description"] += ". " + response["description"]
+        else:
+            # A copy: editing one operation's response must not edit every other operation's.
+            found[status] = copy.deepcopy(response)
+    return found
 
 
 def stream_response(view: Callable[..., Any]) -> dict[str, Any]:
@@ -231,8 +264,18 @@ def document_operation(operation: dict[str, Any], context: Operation) -> dict[st
         responses.setdefault("200", stream_response(context.view))
     for status, response in derived_errors(context).items():
         responses.setdefault(status, response)
+    parameters = [*operation.get("parameters", []), *([IDEMPOTENCY_PARAMETER] if context.idempotent() else [])]
     # A fresh dict per method: quart-schema's per-method operations share one `responses` dict.
-    return {**operation, "responses": dict(sorted(responses.items()))}
+    return {**operation, "parameters": parameters, "responses": dict(sorted(responses.items()))}
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": IDEMPOTENCY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "A retry with the same key returns the first answer instead of creating a duplicate",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
 
 
 def _operation_id(method: str, endpoint: str) -> str:

@@ -16,7 +16,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Mapping,
+    Sequence,
+)
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,7 +33,13 @@ from quart import Response
 
 from jarlpm.db.pool import Database
 from jarlpm.db.queries import queries
-from jarlpm.http.replies import ReplyLimits, ReplyTooLong, current_tracker, new_reply_id, save_with_retry
+from jarlpm.http.replies import (
+    ReplyLimits,
+    ReplyTooLong,
+    current_tracker,
+    new_reply_id,
+    save_with_retry,
+)
 from jarlpm.llm.calls import ProviderError
 from jarlpm.llm.structured import StructuredOutputError
 
@@ -107,7 +121,7 @@ class Ending:
 class ReplyJob:
     """Reads one reply, stores it and queues the frames the client should see (None closes them)."""
 
-    def __init__(self, deltas: AsyncIterator[str], database: Database, limits: ReplyLimits, ending: Ending) -> None:
+    def __init__(self, deltas: AsyncGenerator[str, None], database: Database, limits: ReplyLimits, ending: Ending) -> None:
         self.deltas = deltas
         self.database = database
         self.limits = limits
@@ -141,7 +155,8 @@ class ReplyJob:
 
     async def _read(self) -> Any:
         size = 0
-        async with asyncio.timeout(self.limits.max_seconds):
+        # aclosing: a reply cut at its bounds closes the provider's stream now, not when collected.
+        async with asyncio.timeout(self.limits.max_seconds), aclosing(self.deltas):
             async for delta in self.deltas:
                 self._received.append(delta)
                 self.frames.put_nowait(frame({"type": "chunk", "content": delta}))
@@ -224,7 +239,7 @@ async def _relay(job: ReplyJob, task: asyncio.Task[None], *, keep_alive_seconds:
 
 
 def ai_events(
-    deltas: AsyncIterator[str],
+    deltas: AsyncGenerator[str, None],
     *,
     database: Database,
     epilogue: Epilogue | None = None,

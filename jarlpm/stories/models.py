@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
@@ -99,6 +99,9 @@ class ConversationEventOut(BaseModel):
     story_id: str
     role: str
     content: str
+    # Beside the contract's keys: which prompt and model wrote a reply, and `interrupted` when the
+    # provider or a shutdown cut it short.
+    event_metadata: dict[str, Any] | None = None
     created_at: datetime
 
 

@@ -15,9 +15,10 @@ from jarlpm.errors import APIError
 from jarlpm.features.service import owned_feature
 from jarlpm.http.auth import current_user_id, login_required
 from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
-from jarlpm.http.replies import conversation_idle
+from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
+from jarlpm.http.replies import conversation_idle
 from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
 from jarlpm.stories import prompts, repo, service
@@ -55,6 +56,7 @@ async def list_feature_stories(feature_id: str) -> list[StoryOut]:
 
 @blueprint.post("/feature/<feature_id>")
 @login_required
+@idempotent
 @validate_request(StoryIn)
 @validate_response(StoryOut, 201)
 async def create_feature_story(feature_id: str, data: StoryIn) -> tuple[StoryOut, int]:

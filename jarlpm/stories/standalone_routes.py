@@ -13,9 +13,15 @@ from jarlpm import db
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.conversations import (
+    InterviewIn,
+    call_metadata,
+    interview_events,
+    refinement_events,
+)
+from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
-from jarlpm.http.conversations import InterviewIn, call_metadata, interview_events, refinement_events
 from jarlpm.http.replies import conversation_idle
 from jarlpm.http.sse import event_stream
 from jarlpm.llm_providers.service import prepare_ai_call
@@ -78,6 +84,7 @@ async def list_standalone(query_args: StoryFilter) -> list[StoryOut]:
 
 @blueprint.post("/standalone")
 @login_required
+@idempotent
 @validate_request(StandaloneStoryIn)
 @validate_response(StoryOut, 201)
 async def create_standalone(data: StandaloneStoryIn) -> tuple[StoryOut, int]:
@@ -199,6 +206,7 @@ async def interview(data: InterviewIn) -> Response:
 
 @blueprint.post("/ai/create-from-proposal")
 @login_required
+@idempotent
 @validate_request(StoryProposal)
 @validate_response(StoryOut)
 async def create_from_proposal(data: StoryProposal) -> StoryOut:

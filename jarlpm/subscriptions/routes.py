@@ -8,6 +8,7 @@ from quart_schema import validate_response
 from jarlpm import db
 from jarlpm.http import current_settings
 from jarlpm.http.auth import current_user_id, login_required, public
+from jarlpm.http.openapi import no_database
 from jarlpm.subscriptions import repo
 from jarlpm.subscriptions.models import PricingOut, StatusOut
 from jarlpm.subscriptions.rules import PRICING, effective_status
@@ -35,6 +36,7 @@ async def status() -> StatusOut:
 
 @blueprint.get("/pricing")
 @public
+@no_database
 @validate_response(PricingOut)
 async def pricing() -> PricingOut:
     """The subscription prices."""

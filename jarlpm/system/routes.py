@@ -12,6 +12,7 @@ from jarlpm import db
 from jarlpm.db.migrate import current_revision, head_revision
 from jarlpm.errors import APIError
 from jarlpm.http.auth import public
+from jarlpm.http.openapi import no_database
 from jarlpm.system.models import HealthOut, ReadyOut, RootOut
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ blueprint = Blueprint("system", __name__)
 
 @blueprint.get("/")
 @public
+@no_database
 @validate_response(RootOut)
 async def root() -> RootOut:
     """Identify the API."""
@@ -29,6 +31,7 @@ async def root() -> RootOut:
 
 @blueprint.get("/health")
 @public
+@no_database
 @validate_response(HealthOut)
 async def health() -> HealthOut:
     """Liveness: the process answers (no database involved)."""

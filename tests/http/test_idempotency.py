@@ -102,3 +102,12 @@ async def test_requests_while_the_database_is_gone_are_503(pm: User, pg_server, 
     assert await epic_titles(database_url) == []
     assert (await pm.get("/api/epics")).status_code == 200
 
+
+
+async def test_a_retried_bug_report_files_one_bug(pm: User, database_url) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Idempotency-Key": "bug-7"}
+    body = {"title": "Crash on save", "description": "It crashes"}
+    answers = [await pm.post("/api/bugs", json=body, headers=headers) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert (await answers[0].get_json())["bug_id"] == (await answers[1].get_json())["bug_id"]
+    assert len(await fetch(database_url, "SELECT bug_id FROM bugs")) == 1

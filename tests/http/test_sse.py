@@ -47,7 +47,7 @@ async def test_chunks_then_the_saved_reply_then_done(make_settings, database_url
         headers = await signed_in(http, provider)
         response = await http.post("/api/_test/chat", json={"content": "Question?"}, headers=headers)
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["content-type"] == "text/event-stream; charset=utf-8"  # as the original sends
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["x-accel-buffering"] == "no"
     events = parse_frames(response.text)
