@@ -53,7 +53,7 @@ SELECT user_id, expires_at <= now() AS expired
  WHERE token_hash = :token_hash;
 
 -- name: delete_session(token_hash)!
--- End one session (logout, or an expired one found on use).
+-- End one session (logout).
 DELETE FROM user_sessions
  WHERE token_hash = :token_hash;
 

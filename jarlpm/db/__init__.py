@@ -11,20 +11,21 @@ from contextlib import AbstractAsyncContextManager
 import asyncpg
 from quart import current_app
 
-from jarlpm.db.pool import Database, PoolTimeout
+from jarlpm.db.pool import ActingUser, Database, PoolTimeout, holding_connection
 
 EXTENSION_KEY = "jarlpm.database"
 
-__all__ = ["Database", "PoolTimeout", "connection", "current", "transaction"]
+__all__ = ["ActingUser", "Database", "PoolTimeout", "connection", "current", "holding_connection", "transaction"]
 
 
 def current() -> Database:
     return current_app.extensions[EXTENSION_KEY]
 
 
-def connection() -> AbstractAsyncContextManager[asyncpg.Connection]:
-    return current().connection()
+def connection(actor: ActingUser = None) -> AbstractAsyncContextManager[asyncpg.Connection]:
+    """`async with db.connection(current_caller()) as conn`: the caller's session is checked on it."""
+    return current().connection(actor)
 
 
-def transaction() -> AbstractAsyncContextManager[asyncpg.Connection]:
-    return current().transaction()
+def transaction(actor: ActingUser = None) -> AbstractAsyncContextManager[asyncpg.Connection]:
+    return current().transaction(actor)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import asyncpg
 from asyncpg.transaction import Transaction
@@ -26,6 +26,30 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _request_connection: ContextVar[asyncpg.Connection | None] = ContextVar("jarlpm_request_connection", default=None)
+# How many pooled connections this task holds: an LLM call made while it holds one raises (the
+# connection rule, DESIGN.md section 2, checked at run time rather than in review).
+_held_connections: ContextVar[int] = ContextVar("jarlpm_held_connections", default=0)
+
+
+class Actor(Protocol):
+    """Who acts on a connection: resolved on it (the signed-in caller's session is looked up on the
+    request's first connection, not on one of its own)."""
+
+    async def resolve(self, conn: asyncpg.Connection) -> str: ...
+
+
+ActingUser = Actor | str | None
+
+
+def holding_connection() -> bool:
+    """Whether the current task holds a pooled connection right now."""
+    return _held_connections.get() > 0
+
+
+async def _bind(conn: asyncpg.Connection, actor: ActingUser) -> None:
+    # The acting user is resolved here; row-level security (issue 2.12) will also set it on the session.
+    if actor is not None and not isinstance(actor, str):
+        await actor.resolve(conn)
 
 CLOSE_TIMEOUT_SECONDS = 10.0
 RETRY_AFTER_SECONDS = 1
@@ -126,19 +150,23 @@ class Database:
             self._pool = None
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+    async def connection(self, actor: ActingUser = None) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection for the statements of `actor` (a user id, the request's caller, or None
+        for work that is no user's: sign-up, sign-in, the health check)."""
         held = _request_connection.get()
         if held is not None:
+            await _bind(held, actor)
             yield held  # the whole request runs in one transaction (see hold_for_request)
             return
         async with self._acquired() as conn:
+            await _bind(conn, actor)
             yield conn
 
     @asynccontextmanager
-    async def hold_for_request(self) -> AsyncIterator[asyncpg.Connection]:
+    async def hold_for_request(self, actor: ActingUser = None) -> AsyncIterator[asyncpg.Connection]:
         """One transaction for everything the request does: each connection() / transaction() inside
         uses it (a transaction inside becomes a savepoint). For short, non-AI writes only."""
-        async with self.transaction() as conn:
+        async with self.transaction(actor) as conn:
             token = _request_connection.set(conn)
             try:
                 yield conn
@@ -156,6 +184,7 @@ class Database:
             # Acquiring may have to connect: a server that is down, restarting or gone answers here.
             log.error("cannot open a database connection: %s", type(error).__name__)
             raise DatabaseUnavailable from None
+        holding = _held_connections.set(_held_connections.get() + 1)
         try:
             yield conn
         except CONNECTION_ERRORS as error:
@@ -163,6 +192,7 @@ class Database:
             log.error("database connection lost: %s", type(error).__name__)
             raise DatabaseUnavailable from None
         finally:
+            _held_connections.reset(holding)
             await self._release(conn)
 
     async def _release(self, conn: asyncpg.Connection) -> None:
@@ -173,16 +203,18 @@ class Database:
             conn.terminate()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+    async def transaction(self, actor: ActingUser = None) -> AsyncIterator[asyncpg.Connection]:
         held = _request_connection.get()
         if held is not None:
             async with held.transaction():  # a savepoint in the request's transaction
+                await _bind(held, actor)
                 yield held
             return
         async with self._acquired() as conn:
             transaction = conn.transaction()
             await transaction.start()
             try:
+                await _bind(conn, actor)
                 yield conn
             except BaseException:
                 await _roll_back(transaction)

@@ -22,7 +22,7 @@ from jarlpm.epics.models import (
     TranscriptOut,
 )
 from jarlpm.errors import APIError
-from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.auth import current_caller, current_user_id, login_required
 from jarlpm.http.conversations import call_metadata
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
@@ -40,8 +40,9 @@ blueprint = Blueprint("epics", __name__, url_prefix="/epics")
 @validate_response(EpicListOut)
 async def list_epics() -> EpicListOut:
     """The user's epics, most recently changed first."""
-    async with db.connection() as conn:
-        epics = await repo.list_epics(conn, user_id=current_user_id())
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        epics = await repo.list_epics(conn, user_id=caller.id)
     return EpicListOut(epics=[EpicOut.from_row(epic) for epic in epics])
 
 
@@ -52,8 +53,9 @@ async def list_epics() -> EpicListOut:
 @validate_response(EpicOut, 201)
 async def create_epic(data: CreateEpicIn) -> tuple[EpicOut, int]:
     """Create an epic; it starts in Problem Capture."""
-    async with db.transaction() as conn:
-        epic = await service.create_epic(conn, user_id=current_user_id(), title=data.title.strip())
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        epic = await service.create_epic(conn, user_id=caller.id, title=data.title.strip())
     return EpicOut.from_row(epic), 201
 
 
@@ -62,8 +64,9 @@ async def create_epic(data: CreateEpicIn) -> tuple[EpicOut, int]:
 @validate_response(EpicOut)
 async def get_epic(epic_id: str) -> EpicOut:
     """One epic with its snapshot and pending proposal."""
-    async with db.connection() as conn:
-        epic = await service.owned_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        epic = await service.owned_epic(conn, user_id=caller.id, epic_id=epic_id)
     return EpicOut.from_row(epic)
 
 
@@ -72,8 +75,9 @@ async def get_epic(epic_id: str) -> EpicOut:
 @validate_response(MessageOut)
 async def delete_epic(epic_id: str) -> MessageOut:
     """Delete an epic and everything under it."""
-    async with db.transaction() as conn:
-        deleted = await repo.delete_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        deleted = await repo.delete_epic(conn, user_id=caller.id, epic_id=epic_id)
     if not deleted:
         raise APIError(404, *service.NOT_FOUND)
     return MessageOut(message="Epic deleted")
@@ -84,8 +88,9 @@ async def delete_epic(epic_id: str) -> MessageOut:
 @validate_response(PermissionsOut)
 async def get_permissions(epic_id: str) -> PermissionsOut:
     """What may be changed on the epic and under it, given its stage."""
-    async with db.connection() as conn:
-        epic = await service.owned_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        epic = await service.owned_epic(conn, user_id=caller.id, epic_id=epic_id)
     return PermissionsOut(epic_id=epic_id, current_stage=epic["current_stage"], permissions=rules.permissions(epic))
 
 
@@ -118,9 +123,10 @@ async def chat(epic_id: str, data: ChatIn) -> Response:
 @validate_response(EpicOut)
 async def confirm_proposal(epic_id: str, data: DecisionIn) -> EpicOut:
     """Confirm (lock and advance) or reject the pending proposal."""
-    async with db.transaction() as conn:
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
         epic = await service.decide_proposal(
-            conn, user_id=current_user_id(), epic_id=epic_id, proposal_id=data.proposal_id, confirmed=data.confirmed
+            conn, user_id=caller.id, epic_id=epic_id, proposal_id=data.proposal_id, confirmed=data.confirmed
         )
     return EpicOut.from_row(epic)
 
@@ -130,8 +136,9 @@ async def confirm_proposal(epic_id: str, data: DecisionIn) -> EpicOut:
 @validate_response(TranscriptOut)
 async def transcript(epic_id: str) -> TranscriptOut:
     """Every message and system note of the epic, oldest first."""
-    async with db.connection() as conn:
-        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
         events = await repo.list_events(conn, epic_id=epic_id)
     return TranscriptOut(events=events)
 
@@ -141,8 +148,9 @@ async def transcript(epic_id: str) -> TranscriptOut:
 @validate_response(DecisionsOut)
 async def decisions(epic_id: str) -> DecisionsOut:
     """The epic's audit trail: every confirmation, rejection and automatic advance."""
-    async with db.connection() as conn:
-        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
         rows = await repo.list_decisions(conn, epic_id=epic_id)
     return DecisionsOut(decisions=rows)
 
@@ -152,8 +160,9 @@ async def decisions(epic_id: str) -> DecisionsOut:
 @validate_response(list[ArtifactOut])
 async def list_artifacts(epic_id: str) -> list[ArtifactOut]:
     """The epic's legacy artifacts (a plain array)."""
-    async with db.connection() as conn:
-        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
         rows = await repo.list_artifacts(conn, epic_id=epic_id)
     return [ArtifactOut(**row) for row in rows]
 
@@ -165,8 +174,9 @@ async def list_artifacts(epic_id: str) -> list[ArtifactOut]:
 @validate_response(ArtifactOut)
 async def create_artifact(epic_id: str, data: ArtifactIn) -> ArtifactOut:
     """Add a legacy artifact to the epic."""
-    async with db.transaction() as conn:
-        await service.require_epic(conn, user_id=current_user_id(), epic_id=epic_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
         row = await repo.create_artifact(conn, epic_id=epic_id, **data.model_dump())
     return ArtifactOut(**row)
 
@@ -176,8 +186,9 @@ async def create_artifact(epic_id: str, data: ArtifactIn) -> ArtifactOut:
 @validate_response(MessageOut)
 async def delete_artifact(epic_id: str, artifact_id: str) -> MessageOut:
     """Remove one of the epic's artifacts."""
-    async with db.connection() as conn:
-        deleted = await repo.delete_artifact(conn, user_id=current_user_id(), epic_id=epic_id, artifact_id=artifact_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        deleted = await repo.delete_artifact(conn, user_id=caller.id, epic_id=epic_id, artifact_id=artifact_id)
     if not deleted:
         raise APIError(404, "ARTIFACT_NOT_FOUND", "Artifact not found")
     return MessageOut(message="Artifact deleted")

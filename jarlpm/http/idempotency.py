@@ -20,7 +20,7 @@ from quart import Response, current_app, request
 from jarlpm import db
 from jarlpm.db.queries import queries
 from jarlpm.errors import APIError
-from jarlpm.http.auth import current_user_id
+from jarlpm.http.auth import current_caller
 
 HEADER = "Idempotency-Key"
 IDEMPOTENT_ATTRIBUTE = "jarlpm_idempotent"  # read by the OpenAPI description
@@ -57,8 +57,9 @@ def idempotent(view: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
         key = _key()
         if key is None:
             return await view(*args, **kwargs)
-        user_id, fingerprint = current_user_id(), await _fingerprint()
-        async with db.current().hold_for_request() as conn:
+        caller, fingerprint = current_caller(), await _fingerprint()
+        async with db.current().hold_for_request(caller) as conn:
+            user_id = caller.id
             if await queries.idempotency.claim_key(conn, user_id=user_id, idempotency_key=key, request_hash=fingerprint) is None:
                 stored = await queries.idempotency.get_answer(conn, user_id=user_id, idempotency_key=key)
                 return _replay(dict(stored), fingerprint)
