@@ -106,7 +106,7 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
             raise
         app.extensions[DATABASE_KEY] = database
         app.extensions[LLM_HTTP_KEY] = open_http_client(settings)
-        app.extensions[REPLIES_KEY] = ReplyTracker(_reply_limits(settings))
+        app.extensions[REPLIES_KEY] = ReplyTracker(database, _reply_limits(settings))
 
     @app.after_serving
     async def close_resources() -> None:

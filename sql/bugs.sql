@@ -115,17 +115,23 @@ UPDATE bugs
    AND NOT is_deleted
 RETURNING bug_id;
 
--- name: add_history(history_id, bug_id, from_status, to_status, changed_by, notes)!
--- Record one status change.
+-- name: add_history(history_id, user_id, bug_id, from_status, to_status, notes)$
+-- Record one status change of one of the user's bugs, made by them; nothing otherwise.
 INSERT INTO bug_status_history (history_id, bug_id, from_status, to_status, changed_by, notes)
-VALUES (:history_id, :bug_id, :from_status, :to_status, :changed_by, :notes);
+SELECT :history_id, b.bug_id, :from_status, :to_status, b.user_id, :notes
+  FROM bugs AS b
+ WHERE b.bug_id = :bug_id
+   AND b.user_id = :user_id
+RETURNING history_id;
 
--- name: list_history(bug_id)
--- A bug's status changes, oldest first.
-SELECT history_id, from_status, to_status, changed_by, notes, created_at
-  FROM bug_status_history
- WHERE bug_id = :bug_id
- ORDER BY seq;
+-- name: list_history(user_id, bug_id)
+-- The status changes of one of the user's bugs, oldest first.
+SELECT h.history_id, h.from_status, h.to_status, h.changed_by, h.notes, h.created_at
+  FROM bug_status_history AS h
+  JOIN bugs AS b ON b.bug_id = h.bug_id
+ WHERE h.bug_id = :bug_id
+   AND b.user_id = :user_id
+ ORDER BY h.seq;
 
 -- name: entity_owned(user_id, entity_type, entity_id)$
 -- Whether the user owns this epic, feature or story (what a bug may link to).
@@ -140,23 +146,40 @@ SELECT CASE :entity_type::text
            ELSE false
        END;
 
--- name: add_link(link_id, bug_id, entity_type, epic_id, feature_id, story_id)^
--- Link a bug to one target; nothing when the link already exists.
+-- name: add_link(link_id, user_id, bug_id, entity_type, epic_id, feature_id, story_id)^
+-- Link one of the user's bugs to one target of theirs; nothing when the link already exists, or the bug
+-- or the target is not theirs.
 INSERT INTO bug_links (link_id, bug_id, entity_type, epic_id, feature_id, story_id)
-VALUES (:link_id, :bug_id, :entity_type, :epic_id, :feature_id, :story_id)
+SELECT :link_id, b.bug_id, :entity_type, :epic_id::text, :feature_id::text, :story_id::text
+  FROM bugs AS b
+ WHERE b.bug_id = :bug_id
+   AND b.user_id = :user_id
+   AND NOT b.is_deleted
+   AND (:epic_id::text IS NULL OR EXISTS (
+           SELECT 1 FROM epics WHERE epic_id = :epic_id::text AND user_id = :user_id))
+   AND (:feature_id::text IS NULL OR EXISTS (
+           SELECT 1 FROM features AS f JOIN epics AS e ON e.epic_id = f.epic_id
+            WHERE f.feature_id = :feature_id::text AND e.user_id = :user_id))
+   AND (:story_id::text IS NULL OR EXISTS (
+           SELECT 1 FROM user_stories WHERE story_id = :story_id::text AND user_id = :user_id))
     ON CONFLICT DO NOTHING
 RETURNING link_id, entity_type, coalesce(epic_id, feature_id, story_id) AS entity_id, created_at;
 
--- name: list_links(bug_id)
--- A bug's links, oldest first.
-SELECT link_id, entity_type, coalesce(epic_id, feature_id, story_id) AS entity_id, created_at
-  FROM bug_links
- WHERE bug_id = :bug_id
- ORDER BY created_at, link_id;
+-- name: list_links(user_id, bug_id)
+-- The links of one of the user's bugs, oldest first.
+SELECT l.link_id, l.entity_type, coalesce(l.epic_id, l.feature_id, l.story_id) AS entity_id, l.created_at
+  FROM bug_links AS l
+  JOIN bugs AS b ON b.bug_id = l.bug_id
+ WHERE l.bug_id = :bug_id
+   AND b.user_id = :user_id
+ ORDER BY l.created_at, l.link_id;
 
--- name: delete_link(bug_id, link_id)$
--- Remove one link of a bug.
-DELETE FROM bug_links
- WHERE link_id = :link_id
-   AND bug_id = :bug_id
-RETURNING link_id;
+-- name: delete_link(user_id, bug_id, link_id)$
+-- Remove one link of one of the user's bugs; nothing otherwise.
+DELETE FROM bug_links AS l
+ USING bugs AS b
+ WHERE l.link_id = :link_id
+   AND l.bug_id = :bug_id
+   AND b.bug_id = l.bug_id
+   AND b.user_id = :user_id
+RETURNING l.link_id;

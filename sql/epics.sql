@@ -4,10 +4,14 @@ INSERT INTO epics (epic_id, user_id, title)
 VALUES (:epic_id, :user_id, :title)
 RETURNING epic_id;
 
--- name: create_snapshot(epic_id)!
--- The empty snapshot every epic has.
+-- name: create_snapshot(user_id, epic_id)$
+-- The empty snapshot every epic has; nothing when the epic is not the user's.
 INSERT INTO epic_snapshots (epic_id)
-VALUES (:epic_id);
+SELECT e.epic_id
+  FROM epics AS e
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id
+RETURNING epic_id;
 
 -- name: list_epics(user_id)
 -- The user's epics with their snapshots, most recently changed first (archived ones included).
@@ -54,97 +58,135 @@ DELETE FROM epics
    AND user_id = :user_id
 RETURNING epic_id;
 
--- name: add_event(event_id, epic_id, role, content, stage, event_metadata)!
--- Append one message or system note to an epic's transcript.
+-- name: add_event(event_id, user_id, epic_id, role, content, stage, event_metadata)$
+-- Append one message or system note to the transcript of one of the user's epics; nothing otherwise.
 INSERT INTO epic_transcript_events (event_id, epic_id, role, content, stage, event_metadata)
-VALUES (:event_id, :epic_id, :role, :content, :stage, :event_metadata);
+SELECT :event_id, e.epic_id, :role, :content, :stage, :event_metadata
+  FROM epics AS e
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id
+RETURNING event_id;
 
--- name: recent_messages(epic_id, max_rows)
--- The newest user and assistant messages of an epic (newest first; the caller reverses them).
-SELECT role, content
-  FROM epic_transcript_events
- WHERE epic_id = :epic_id
-   AND role IN ('user', 'assistant')
- ORDER BY seq DESC
+-- name: recent_messages(user_id, epic_id, max_rows)
+-- The newest user and assistant messages of one of the user's epics (newest first; the caller reverses them).
+SELECT t.role, t.content
+  FROM epic_transcript_events AS t
+  JOIN epics AS e ON e.epic_id = t.epic_id
+ WHERE t.epic_id = :epic_id
+   AND e.user_id = :user_id
+   AND t.role IN ('user', 'assistant')
+ ORDER BY t.seq DESC
  LIMIT :max_rows;
 
--- name: list_events(epic_id)
--- An epic's whole transcript, oldest first.
-SELECT event_id, epic_id, role, content, stage, event_metadata, created_at
-  FROM epic_transcript_events
- WHERE epic_id = :epic_id
- ORDER BY seq;
+-- name: list_events(user_id, epic_id)
+-- The whole transcript of one of the user's epics, oldest first.
+SELECT t.event_id, t.epic_id, t.role, t.content, t.stage, t.event_metadata, t.created_at
+  FROM epic_transcript_events AS t
+  JOIN epics AS e ON e.epic_id = t.epic_id
+ WHERE t.epic_id = :epic_id
+   AND e.user_id = :user_id
+ ORDER BY t.seq;
 
--- name: set_pending_proposal(epic_id, stage, proposal)$
+-- name: set_pending_proposal(user_id, epic_id, stage, proposal)$
 -- Store the proposal of a reply, unless the epic has moved on from the stage it was made in.
 UPDATE epics
    SET pending_proposal = :proposal
  WHERE epic_id = :epic_id
+   AND user_id = :user_id
    AND current_stage = :stage
 RETURNING epic_id;
 
--- name: clear_pending_proposal(epic_id)!
+-- name: clear_pending_proposal(user_id, epic_id)!
 -- Forget the pending proposal (confirmed or rejected).
 UPDATE epics
    SET pending_proposal = NULL
- WHERE epic_id = :epic_id;
+ WHERE epic_id = :epic_id
+   AND user_id = :user_id;
 
--- name: set_stage(epic_id, stage)!
+-- name: set_stage(user_id, epic_id, stage)!
 -- Move an epic to a later stage (guard_forward_stage() refuses going back); locking stamps locked_at.
 UPDATE epics
    SET current_stage = :stage::text,
        locked_at = CASE WHEN :stage::text = 'epic_locked' THEN now() ELSE locked_at END
- WHERE epic_id = :epic_id;
+ WHERE epic_id = :epic_id
+   AND user_id = :user_id;
 
--- name: confirm_problem(epic_id, problem_statement)!
+-- name: confirm_problem(user_id, epic_id, problem_statement)!
 -- Write and freeze the problem statement.
-UPDATE epic_snapshots
+UPDATE epic_snapshots AS s
    SET problem_statement = :problem_statement,
        problem_confirmed_at = now()
- WHERE epic_id = :epic_id;
+ WHERE s.epic_id = :epic_id
+   AND EXISTS (
+       SELECT 1
+         FROM epics AS e
+        WHERE e.epic_id = s.epic_id
+          AND e.user_id = :user_id);
 
--- name: confirm_outcome(epic_id, desired_outcome)!
+-- name: confirm_outcome(user_id, epic_id, desired_outcome)!
 -- Write and freeze the desired outcome.
-UPDATE epic_snapshots
+UPDATE epic_snapshots AS s
    SET desired_outcome = :desired_outcome,
        outcome_confirmed_at = now()
- WHERE epic_id = :epic_id;
+ WHERE s.epic_id = :epic_id
+   AND EXISTS (
+       SELECT 1
+         FROM epics AS e
+        WHERE e.epic_id = s.epic_id
+          AND e.user_id = :user_id);
 
--- name: confirm_final(epic_id, epic_summary, acceptance_criteria, epic_details)!
+-- name: confirm_final(user_id, epic_id, epic_summary, acceptance_criteria, epic_details)!
 -- Write and freeze the final epic.
-UPDATE epic_snapshots
+UPDATE epic_snapshots AS s
    SET epic_summary = :epic_summary,
        acceptance_criteria = :acceptance_criteria,
        epic_details = :epic_details,
        epic_locked_at = now()
- WHERE epic_id = :epic_id;
+ WHERE s.epic_id = :epic_id
+   AND EXISTS (
+       SELECT 1
+         FROM epics AS e
+        WHERE e.epic_id = s.epic_id
+          AND e.user_id = :user_id);
 
--- name: add_decision(decision_id, epic_id, decision_type, from_stage, to_stage, proposal_id, content_snapshot, user_id)!
--- Record one decision in the epic's audit trail.
+-- name: add_decision(decision_id, user_id, epic_id, decision_type, from_stage, to_stage, proposal_id, content_snapshot)$
+-- Record one decision of the user in the audit trail of one of their epics; nothing otherwise.
 INSERT INTO epic_decisions (decision_id, epic_id, decision_type, from_stage, to_stage, proposal_id,
                             content_snapshot, user_id)
-VALUES (:decision_id, :epic_id, :decision_type, :from_stage, :to_stage, :proposal_id,
-        :content_snapshot, :user_id);
+SELECT :decision_id, e.epic_id, :decision_type, :from_stage, :to_stage, :proposal_id,
+       :content_snapshot, e.user_id
+  FROM epics AS e
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id
+RETURNING decision_id;
 
--- name: list_decisions(epic_id)
--- An epic's decisions, oldest first.
-SELECT decision_id, epic_id, decision_type, from_stage, to_stage, proposal_id, content_snapshot, user_id,
-       created_at
-  FROM epic_decisions
- WHERE epic_id = :epic_id
- ORDER BY seq;
+-- name: list_decisions(user_id, epic_id)
+-- The decisions of one of the user's epics, oldest first.
+SELECT d.decision_id, d.epic_id, d.decision_type, d.from_stage, d.to_stage, d.proposal_id, d.content_snapshot,
+       d.user_id, d.created_at
+  FROM epic_decisions AS d
+  JOIN epics AS e ON e.epic_id = d.epic_id
+ WHERE d.epic_id = :epic_id
+   AND e.user_id = :user_id
+ ORDER BY d.seq;
 
--- name: list_artifacts(epic_id)
--- An epic's legacy artifacts, oldest first.
-SELECT artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority, created_at
-  FROM epic_artifacts
- WHERE epic_id = :epic_id
- ORDER BY created_at, artifact_id;
+-- name: list_artifacts(user_id, epic_id)
+-- The legacy artifacts of one of the user's epics, oldest first.
+SELECT a.artifact_id, a.epic_id, a.artifact_type, a.title, a.description, a.acceptance_criteria, a.priority,
+       a.created_at
+  FROM epic_artifacts AS a
+  JOIN epics AS e ON e.epic_id = a.epic_id
+ WHERE a.epic_id = :epic_id
+   AND e.user_id = :user_id
+ ORDER BY a.created_at, a.artifact_id;
 
--- name: create_artifact(artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority)^
--- Add a legacy artifact to an epic.
+-- name: create_artifact(artifact_id, user_id, epic_id, artifact_type, title, description, acceptance_criteria, priority)^
+-- Add a legacy artifact to one of the user's epics; nothing otherwise.
 INSERT INTO epic_artifacts (artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority)
-VALUES (:artifact_id, :epic_id, :artifact_type, :title, :description, :acceptance_criteria, :priority)
+SELECT :artifact_id, e.epic_id, :artifact_type, :title, :description, :acceptance_criteria, :priority
+  FROM epics AS e
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id
 RETURNING artifact_id, epic_id, artifact_type, title, description, acceptance_criteria, priority, created_at;
 
 -- name: delete_artifact(user_id, epic_id, artifact_id)$

@@ -19,40 +19,58 @@ SELECT f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f
  WHERE f.feature_id = :feature_id
    AND e.user_id = :user_id;
 
--- name: create_feature(feature_id, epic_id, title, description, acceptance_criteria, source)^
--- Add a draft feature to an epic.
+-- name: create_feature(feature_id, user_id, epic_id, title, description, acceptance_criteria, source)^
+-- Add a draft feature to one of the user's epics; nothing otherwise.
 INSERT INTO features (feature_id, epic_id, title, description, acceptance_criteria, source)
-VALUES (:feature_id, :epic_id, :title, :description, :acceptance_criteria, :source)
+SELECT :feature_id, e.epic_id, :title, :description, :acceptance_criteria, :source
+  FROM epics AS e
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id
 RETURNING feature_id, epic_id, title, description, acceptance_criteria, current_stage, source, priority,
           moscow_score, rice_reach, rice_impact, rice_confidence, rice_effort, rice_total,
           created_at, updated_at, approved_at;
 
--- name: update_feature(feature_id, title, description, acceptance_criteria)^
--- Change the given content fields (NULL keeps a field) of a feature that is not approved.
-UPDATE features
-   SET title = coalesce(:title, title),
-       description = coalesce(:description, description),
-       acceptance_criteria = coalesce(:acceptance_criteria, acceptance_criteria)
- WHERE feature_id = :feature_id
-   AND current_stage <> 'approved'
+-- name: update_feature(user_id, feature_id, title, description, acceptance_criteria)^
+-- Change the given content fields (NULL keeps a field) of one of the user's features that is not approved.
+UPDATE features AS f
+   SET title = coalesce(:title, f.title),
+       description = coalesce(:description, f.description),
+       acceptance_criteria = coalesce(:acceptance_criteria, f.acceptance_criteria)
+ WHERE f.feature_id = :feature_id
+   AND f.current_stage <> 'approved'
+   AND EXISTS (
+       SELECT 1
+         FROM epics AS e
+        WHERE e.epic_id = f.epic_id
+          AND e.user_id = :user_id)
 RETURNING feature_id, epic_id, title, description, acceptance_criteria, current_stage, source, priority,
           moscow_score, rice_reach, rice_impact, rice_confidence, rice_effort, rice_total,
           created_at, updated_at, approved_at;
 
--- name: start_refining(feature_id)!
--- The first conversation about a draft feature moves it to refining.
-UPDATE features
+-- name: start_refining(user_id, feature_id)!
+-- The first conversation about one of the user's draft features moves it to refining.
+UPDATE features AS f
    SET current_stage = 'refining'
- WHERE feature_id = :feature_id
-   AND current_stage = 'draft';
+ WHERE f.feature_id = :feature_id
+   AND f.current_stage = 'draft'
+   AND EXISTS (
+       SELECT 1
+         FROM epics AS e
+        WHERE e.epic_id = f.epic_id
+          AND e.user_id = :user_id);
 
--- name: approve_feature(feature_id)^
--- Approve a feature (its content freezes); nothing when it already is.
-UPDATE features
+-- name: approve_feature(user_id, feature_id)^
+-- Approve one of the user's features (its content freezes); nothing when it already is, or is not theirs.
+UPDATE features AS f
    SET current_stage = 'approved',
        approved_at = now()
- WHERE feature_id = :feature_id
-   AND current_stage <> 'approved'
+ WHERE f.feature_id = :feature_id
+   AND f.current_stage <> 'approved'
+   AND EXISTS (
+       SELECT 1
+         FROM epics AS e
+        WHERE e.epic_id = f.epic_id
+          AND e.user_id = :user_id)
 RETURNING feature_id, epic_id, title, description, acceptance_criteria, current_stage, source, priority,
           moscow_score, rice_reach, rice_impact, rice_confidence, rice_effort, rice_total,
           created_at, updated_at, approved_at;
@@ -66,23 +84,35 @@ DELETE FROM features AS f
    AND e.user_id = :user_id
 RETURNING f.feature_id;
 
--- name: add_event(event_id, feature_id, epic_id, role, content, event_metadata)!
--- Append one message to a feature's conversation.
+-- name: add_event(event_id, user_id, feature_id, epic_id, role, content, event_metadata)$
+-- Append one message to the conversation about one of the user's features (of that epic); nothing otherwise.
 INSERT INTO feature_conversation_events (event_id, feature_id, epic_id, role, content, event_metadata)
-VALUES (:event_id, :feature_id, :epic_id, :role, :content, :event_metadata);
+SELECT :event_id, f.feature_id, f.epic_id, :role, :content, :event_metadata
+  FROM features AS f
+  JOIN epics AS e ON e.epic_id = f.epic_id
+ WHERE f.feature_id = :feature_id
+   AND f.epic_id = :epic_id
+   AND e.user_id = :user_id
+RETURNING event_id;
 
--- name: recent_messages(feature_id, max_rows)
--- The newest user and assistant messages about a feature (newest first; the caller reverses them).
-SELECT role, content
-  FROM feature_conversation_events
- WHERE feature_id = :feature_id
-   AND role IN ('user', 'assistant')
- ORDER BY seq DESC
+-- name: recent_messages(user_id, feature_id, max_rows)
+-- The newest user and assistant messages about one of the user's features (newest first; the caller reverses them).
+SELECT c.role, c.content
+  FROM feature_conversation_events AS c
+  JOIN features AS f ON f.feature_id = c.feature_id
+  JOIN epics AS e ON e.epic_id = f.epic_id
+ WHERE c.feature_id = :feature_id
+   AND e.user_id = :user_id
+   AND c.role IN ('user', 'assistant')
+ ORDER BY c.seq DESC
  LIMIT :max_rows;
 
--- name: list_events(feature_id)
--- A feature's whole conversation, oldest first.
-SELECT event_id, feature_id, role, content, event_metadata, created_at
-  FROM feature_conversation_events
- WHERE feature_id = :feature_id
- ORDER BY seq;
+-- name: list_events(user_id, feature_id)
+-- The whole conversation about one of the user's features, oldest first.
+SELECT c.event_id, c.feature_id, c.role, c.content, c.event_metadata, c.created_at
+  FROM feature_conversation_events AS c
+  JOIN features AS f ON f.feature_id = c.feature_id
+  JOIN epics AS e ON e.epic_id = f.epic_id
+ WHERE c.feature_id = :feature_id
+   AND e.user_id = :user_id
+ ORDER BY c.seq;

@@ -21,20 +21,28 @@ SELECT story_id, feature_id, user_id, title, persona, action, benefit, story_tex
    AND is_standalone = :standalone;
 
 -- name: create_story(story_id, user_id, feature_id, title, persona, action, benefit, acceptance_criteria, labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering, source, story_points)^
--- Add a draft story (to a feature, or standalone when feature_id is NULL).
+-- Add a draft story of the user: standalone when feature_id is NULL, else to one of their features
+-- (nothing when the feature is not theirs).
 INSERT INTO user_stories (story_id, user_id, feature_id, title, persona, action, benefit, acceptance_criteria,
                           labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering,
                           source, story_points)
-VALUES (:story_id, :user_id, :feature_id, :title, :persona, :action, :benefit, :acceptance_criteria,
-        :labels, :story_priority, :dependencies, :risks, :edge_cases, :notes_for_engineering,
-        :source, :story_points)
+SELECT :story_id, :user_id::text, :feature_id::text, :title, :persona, :action, :benefit, :acceptance_criteria,
+       :labels, :story_priority, :dependencies, :risks, :edge_cases, :notes_for_engineering,
+       :source, :story_points
+ WHERE :feature_id::text IS NULL
+    OR EXISTS (
+       SELECT 1
+         FROM features AS f
+         JOIN epics AS e ON e.epic_id = f.epic_id
+        WHERE f.feature_id = :feature_id::text
+          AND e.user_id = :user_id)
 RETURNING story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
           current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
           risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
           rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at;
 
--- name: update_story(story_id, title, persona, action, benefit, acceptance_criteria, labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering, story_points)^
--- Change the given fields (NULL keeps a field) of a story that is not approved.
+-- name: update_story(user_id, story_id, title, persona, action, benefit, acceptance_criteria, labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering, story_points)^
+-- Change the given fields (NULL keeps a field) of one of the user's stories that is not approved.
 UPDATE user_stories
    SET title = coalesce(:title, title),
        persona = coalesce(:persona, persona),
@@ -49,25 +57,28 @@ UPDATE user_stories
        notes_for_engineering = coalesce(:notes_for_engineering, notes_for_engineering),
        story_points = coalesce(:story_points, story_points)
  WHERE story_id = :story_id
+   AND user_id = :user_id
    AND current_stage <> 'approved'
 RETURNING story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
           current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
           risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
           rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at;
 
--- name: start_refining(story_id)!
--- The first conversation about a draft story moves it to refining.
+-- name: start_refining(user_id, story_id)!
+-- The first conversation about one of the user's draft stories moves it to refining.
 UPDATE user_stories
    SET current_stage = 'refining'
  WHERE story_id = :story_id
+   AND user_id = :user_id
    AND current_stage = 'draft';
 
--- name: approve_story(story_id)^
--- Approve a story (its content freezes); nothing when it already is.
+-- name: approve_story(user_id, story_id)^
+-- Approve one of the user's stories (its content freezes); nothing when it already is, or is not theirs.
 UPDATE user_stories
    SET current_stage = 'approved',
        approved_at = now()
  WHERE story_id = :story_id
+   AND user_id = :user_id
    AND current_stage <> 'approved'
 RETURNING story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
           current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
@@ -82,26 +93,38 @@ DELETE FROM user_stories
    AND is_standalone = :standalone
 RETURNING story_id;
 
--- name: add_event(event_id, story_id, feature_id, epic_id, role, content, event_metadata)!
--- Append one message to a story's conversation.
+-- name: add_event(event_id, user_id, story_id, feature_id, epic_id, role, content, event_metadata)$
+-- Append one message to the conversation about one of the user's stories, naming the story's own feature
+-- and epic (NULL for a standalone story); nothing otherwise.
 INSERT INTO user_story_conversation_events (event_id, story_id, feature_id, epic_id, role, content, event_metadata)
-VALUES (:event_id, :story_id, :feature_id, :epic_id, :role, :content, :event_metadata);
+SELECT :event_id, s.story_id, s.feature_id, f.epic_id, :role, :content, :event_metadata
+  FROM user_stories AS s
+  LEFT JOIN features AS f ON f.feature_id = s.feature_id
+ WHERE s.story_id = :story_id
+   AND s.user_id = :user_id
+   AND s.feature_id IS NOT DISTINCT FROM :feature_id
+   AND f.epic_id IS NOT DISTINCT FROM :epic_id
+RETURNING event_id;
 
--- name: recent_messages(story_id, max_rows)
--- The newest user and assistant messages about a story (newest first; the caller reverses them).
-SELECT role, content
-  FROM user_story_conversation_events
- WHERE story_id = :story_id
-   AND role IN ('user', 'assistant')
- ORDER BY seq DESC
+-- name: recent_messages(user_id, story_id, max_rows)
+-- The newest user and assistant messages about one of the user's stories (newest first; the caller reverses them).
+SELECT c.role, c.content
+  FROM user_story_conversation_events AS c
+  JOIN user_stories AS s ON s.story_id = c.story_id
+ WHERE c.story_id = :story_id
+   AND s.user_id = :user_id
+   AND c.role IN ('user', 'assistant')
+ ORDER BY c.seq DESC
  LIMIT :max_rows;
 
--- name: list_events(story_id)
--- A story's whole conversation, oldest first.
-SELECT event_id, story_id, role, content, event_metadata, created_at
-  FROM user_story_conversation_events
- WHERE story_id = :story_id
- ORDER BY seq;
+-- name: list_events(user_id, story_id)
+-- The whole conversation about one of the user's stories, oldest first.
+SELECT c.event_id, c.story_id, c.role, c.content, c.event_metadata, c.created_at
+  FROM user_story_conversation_events AS c
+  JOIN user_stories AS s ON s.story_id = c.story_id
+ WHERE c.story_id = :story_id
+   AND s.user_id = :user_id
+ ORDER BY c.seq;
 
 -- name: list_stories(user_id, stage, standalone)
 -- The user's stories, optionally only one stage and only standalone (true) or feature-bound (false).

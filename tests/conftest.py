@@ -25,8 +25,8 @@ os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 from jarlpm.app import create_app  # noqa: E402
 from jarlpm.config import Settings  # noqa: E402
 from jarlpm.db import migrate  # noqa: E402
+from tests.builders import locked_epic, new_user, with_provider  # noqa: E402
 from tests.fakes.llm_server import FakeLLMServer  # noqa: E402
-from tests.helpers import new_user, with_provider  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)
@@ -190,3 +190,9 @@ async def pm(app, fake_llm):  # type: ignore[no-untyped-def]
 async def other(app, fake_llm):  # type: ignore[no-untyped-def]
     """A second user (with a provider too): what they must not see or change is the point."""
     return await with_provider(await new_user(app, "other@jarlpm.dev", name="Oz"))
+
+
+@pytest.fixture
+async def epic_id(pm, fake_llm) -> str:  # type: ignore[no-untyped-def]
+    """A locked epic of pm's: features, stories and bugs hang below one."""
+    return await locked_epic(pm, fake_llm)

@@ -1,4 +1,4 @@
-"""Helpers for app tests: accounts and their tokens."""
+"""Helpers for app tests: accounts, their tokens, and `User`, a client that speaks as one."""
 
 from __future__ import annotations
 
@@ -58,15 +58,3 @@ class User:
     async def delete(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
         return await self.call("DELETE", path, **kwargs)
 
-
-async def new_user(app, email: str, name: str = "Ana") -> User:  # type: ignore[no-untyped-def]
-    return User(app, await sign_up(app, email, name=name))
-
-
-async def with_provider(user: User) -> User:
-    """The user with an active OpenAI configuration (the fake provider's valid key)."""
-    from tests.fakes.llm_server import VALID_KEY
-
-    response = await user.post("/api/llm-providers", json={"provider": "openai", "api_key": VALID_KEY})
-    assert response.status_code == 200
-    return user

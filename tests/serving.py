@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 from quart import Quart
+
+from tests.fakes.llm_server import VALID_KEY
+from tests.helpers import PASSWORD
 
 
 def free_port() -> int:
@@ -46,14 +49,13 @@ async def served(app: Quart) -> AsyncIterator[str]:
         await asyncio.wait_for(server, 15)
 
 
-def parse_frames(raw: str) -> list[dict]:
-    """Every `data:` frame of an SSE body, each asserted to be one JSON object with a `type`."""
-    events = []
-    for block in raw.split("\n\n"):
-        if not block or block.startswith(":"):
-            continue
-        assert block.startswith("data: ") and "\n" not in block, f"not one data line: {block!r}"
-        event = json.loads(block[len("data: ") :])
-        assert isinstance(event, dict) and "type" in event, event
-        events.append(event)
-    return events
+async def signed_in(http: httpx.AsyncClient, provider: str | None = "openai") -> dict[str, str]:
+    """Sign up on the served app (with an active `provider` unless None); the bearer headers to send."""
+    signup = await http.post("/api/auth/signup", json={"email": "s@jarlpm.dev", "password": PASSWORD, "name": "S"})
+    headers = {"Authorization": f"Bearer {signup.cookies['session_token']}"}
+    # Only the headers authenticate: a request sent without them stays anonymous.
+    http.cookies.clear()
+    if provider:
+        saved = await http.post("/api/llm-providers", json={"provider": provider, "api_key": VALID_KEY}, headers=headers)
+        assert saved.status_code == 200
+    return headers

@@ -27,7 +27,7 @@ from jarlpm.errors import APIError
 from jarlpm.http import current_settings
 from jarlpm.http.auth import (
     clear_session_cookie,
-    current_user_id,
+    current_caller,
     login_required,
     public,
     send_session_cookie,
@@ -120,8 +120,9 @@ def _account(user: dict) -> dict:
 @validate_response(MeOut)
 async def me() -> MeOut:
     """The signed-in user."""
-    async with db.connection() as conn:
-        user = await repo.get_user(conn, user_id=current_user_id())
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        user = await repo.get_user(conn, user_id=caller.id)
     if user is None:  # the account was deleted while the request was on its way
         raise APIError(401, "INVALID_SESSION", "Invalid session")
     return MeOut(**user)

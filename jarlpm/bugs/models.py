@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from jarlpm.bugs.rules import allowed_transitions
-from jarlpm.db.schema import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES
+from jarlpm.bugs.tables import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES
 from jarlpm.http.bounds import Limit, Offset, PgDateTime
 
 LongText = Field(default=None, max_length=20_000)

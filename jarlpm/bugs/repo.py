@@ -103,38 +103,42 @@ async def soft_delete(conn: Connection, *, user_id: str, bug_id: str) -> bool:
 
 
 async def add_history(
-    conn: Connection, *, bug_id: str, from_status: str | None, to_status: str, changed_by: str, notes: str | None
-) -> None:
-    await queries.bugs.add_history(
+    conn: Connection, *, user_id: str, bug_id: str, from_status: str | None, to_status: str, notes: str | None
+) -> bool:
+    """A status change the user made to their bug; False when the bug is not theirs (nothing is written)."""
+    added = await queries.bugs.add_history(
         conn,
         history_id=new_id("hist"),
+        user_id=user_id,
         bug_id=bug_id,
         from_status=from_status,
         to_status=to_status,
-        changed_by=changed_by,
         notes=notes,
     )
+    return added is not None
 
 
-async def list_history(conn: Connection, *, bug_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.bugs.list_history(conn, bug_id=bug_id)]
+async def list_history(conn: Connection, *, user_id: str, bug_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.bugs.list_history(conn, user_id=user_id, bug_id=bug_id)]
 
 
 async def entity_owned(conn: Connection, *, user_id: str, entity_type: str, entity_id: str) -> bool:
     return await queries.bugs.entity_owned(conn, user_id=user_id, entity_type=entity_type, entity_id=entity_id)
 
 
-async def add_link(conn: Connection, *, bug_id: str, entity_type: str, entity_id: str) -> dict | None:
-    """The new link; None when the bug already links to that target."""
-    targets = {column: None for column in LINK_COLUMNS.values()}
+async def add_link(conn: Connection, *, user_id: str, bug_id: str, entity_type: str, entity_id: str) -> dict | None:
+    """The new link; None when the bug already links to that target, or the bug or the target is not the user's."""
+    targets: dict[str, str | None] = {column: None for column in LINK_COLUMNS.values()}
     targets[LINK_COLUMNS[entity_type]] = entity_id
-    row = await queries.bugs.add_link(conn, link_id=new_id("link"), bug_id=bug_id, entity_type=entity_type, **targets)
+    row = await queries.bugs.add_link(
+        conn, link_id=new_id("link"), user_id=user_id, bug_id=bug_id, entity_type=entity_type, **targets
+    )
     return optional_row(row)
 
 
-async def list_links(conn: Connection, *, bug_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.bugs.list_links(conn, bug_id=bug_id)]
+async def list_links(conn: Connection, *, user_id: str, bug_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.bugs.list_links(conn, user_id=user_id, bug_id=bug_id)]
 
 
-async def delete_link(conn: Connection, *, bug_id: str, link_id: str) -> bool:
-    return await queries.bugs.delete_link(conn, bug_id=bug_id, link_id=link_id) is not None
+async def delete_link(conn: Connection, *, user_id: str, bug_id: str, link_id: str) -> bool:
+    return await queries.bugs.delete_link(conn, user_id=user_id, bug_id=bug_id, link_id=link_id) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
-from jarlpm import db
+from jarlpm import ai, db
 from jarlpm.bugs import prompts, repo, service
 from jarlpm.bugs.models import (
     BugIn,
@@ -23,15 +23,12 @@ from jarlpm.bugs.models import (
 )
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
-from jarlpm.http.auth import current_user_id, login_required
-from jarlpm.http.conversations import InterviewIn, interview_events
+from jarlpm.http.auth import current_caller, login_required
+from jarlpm.ai import InterviewIn
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
-from jarlpm.http.sse import ai_events, event_stream
-from jarlpm.llm.calls import ProviderError, stream
-from jarlpm.llm.structured import StructuredOutputError, structured
-from jarlpm.llm_providers.service import prepare_ai_call
+from jarlpm.http import sse
 
 blueprint = Blueprint("bugs", __name__, url_prefix="/bugs")
 
@@ -44,8 +41,10 @@ blueprint = Blueprint("bugs", __name__, url_prefix="/bugs")
 async def create_bug(data: BugIn) -> BugOut:
     """Report a bug (it starts in draft), optionally linked to the user's epics, features or stories."""
     links = [(link.entity_type, link.entity_id) for link in data.links]
-    async with db.transaction() as conn:
-        bug = await service.create_bug(conn, user_id=current_user_id(), fields=data.model_dump(exclude={"links"}), links=links)
+    fields = data.model_dump(exclude={"links"})
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        bug = await service.create_bug(conn, user_id=caller.id, fields=fields, links=links)
     return BugOut.from_row(bug)
 
 
@@ -56,10 +55,9 @@ async def create_bug(data: BugIn) -> BugOut:
 async def list_bugs(query_args: BugQuery) -> list[BugOut]:
     """The user's bugs, filtered and sorted (soft-deleted ones never appear)."""
     filters = query_args.model_dump(exclude={"sort_order"})
-    async with db.connection() as conn:
-        bugs = await repo.list_bugs(
-            conn, user_id=current_user_id(), descending=query_args.sort_order == "desc", **filters
-        )
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        bugs = await repo.list_bugs(conn, user_id=caller.id, descending=query_args.sort_order == "desc", **filters)
     return [BugOut.from_row(bug) for bug in bugs]
 
 
@@ -68,8 +66,9 @@ async def list_bugs(query_args: BugQuery) -> list[BugOut]:
 @validate_response(BugOut)
 async def get_bug(bug_id: str) -> BugOut:
     """One bug with its links and the statuses it may move to."""
-    async with db.connection() as conn:
-        bug = await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
     return BugOut.from_row(bug)
 
 
@@ -81,12 +80,12 @@ async def update_bug(bug_id: str, data: BugUpdateIn) -> BugOut:
     """Edit a bug; only while it is in draft."""
     service.check_value("severity", data.severity)
     service.check_value("priority", data.priority)
-    user_id = current_user_id()
-    async with db.transaction() as conn:
-        await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
-        if not await repo.update_bug(conn, user_id=user_id, bug_id=bug_id, **data.model_dump(exclude_none=True)):
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)  # 404 before 400
+        if not await repo.update_bug(conn, user_id=caller.id, bug_id=bug_id, **data.model_dump(exclude_none=True)):
             raise APIError(400, "BUG_NOT_EDITABLE", "Bug can only be edited in Draft status")
-        bug = await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
+        bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
     return BugOut.from_row(bug)
 
 
@@ -95,8 +94,9 @@ async def update_bug(bug_id: str, data: BugUpdateIn) -> BugOut:
 @validate_response(MessageOut)
 async def delete_bug(bug_id: str) -> MessageOut:
     """Delete a bug (it is hidden; its history is kept)."""
-    async with db.connection() as conn:
-        deleted = await repo.soft_delete(conn, user_id=current_user_id(), bug_id=bug_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        deleted = await repo.soft_delete(conn, user_id=caller.id, bug_id=bug_id)
     if not deleted:
         raise APIError(404, *service.NOT_FOUND)
     return MessageOut(message="Bug deleted")
@@ -108,9 +108,10 @@ async def delete_bug(bug_id: str) -> MessageOut:
 @validate_response(BugOut)
 async def transition_bug(bug_id: str, data: TransitionIn) -> BugOut:
     """Move a bug one step: draft → confirmed → in_progress → resolved → closed."""
-    async with db.transaction() as conn:
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
         bug = await service.transition(
-            conn, user_id=current_user_id(), bug_id=bug_id, new_status=data.new_status, notes=data.notes
+            conn, user_id=caller.id, bug_id=bug_id, new_status=data.new_status, notes=data.notes
         )
     return BugOut.from_row(bug)
 
@@ -120,9 +121,10 @@ async def transition_bug(bug_id: str, data: TransitionIn) -> BugOut:
 @validate_response(list[HistoryOut])
 async def history(bug_id: str) -> list[HistoryOut]:
     """Every status change of a bug, oldest first."""
-    async with db.connection() as conn:
-        await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
-        rows = await repo.list_history(conn, bug_id=bug_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)  # 404, not []
+        rows = await repo.list_history(conn, user_id=caller.id, bug_id=bug_id)
     return [HistoryOut(**row) for row in rows]
 
 
@@ -133,11 +135,12 @@ async def history(bug_id: str) -> list[HistoryOut]:
 @validate_response(list[LinkOut])
 async def add_links(bug_id: str, data: LinksIn) -> list[LinkOut]:
     """Link a bug to the user's epics, features or stories; returns the links created (duplicates skipped)."""
-    user_id = current_user_id()
-    async with db.transaction() as conn:
-        await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
-        links = [(link.entity_type, link.entity_id) for link in data.links]
-        created = await service.add_links(conn, user_id=user_id, bug_id=bug_id, links=links)
+    links = [(link.entity_type, link.entity_id) for link in data.links]
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        # 404 for a missing bug, where the links alone would answer 400 (target) or [] (nothing added).
+        await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
+        created = await service.add_links(conn, user_id=caller.id, bug_id=bug_id, links=links)
     return [LinkOut(**link) for link in created]
 
 
@@ -146,9 +149,10 @@ async def add_links(bug_id: str, data: LinksIn) -> list[LinkOut]:
 @validate_response(list[LinkOut])
 async def list_links(bug_id: str) -> list[LinkOut]:
     """A bug's links."""
-    async with db.connection() as conn:
-        await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
-        links = await repo.list_links(conn, bug_id=bug_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)  # 404, not []
+        links = await repo.list_links(conn, user_id=caller.id, bug_id=bug_id)
     return [LinkOut(**link) for link in links]
 
 
@@ -157,9 +161,10 @@ async def list_links(bug_id: str) -> list[LinkOut]:
 @validate_response(MessageOut)
 async def remove_link(bug_id: str, link_id: str) -> MessageOut:
     """Remove one link of a bug."""
-    async with db.transaction() as conn:
-        await service.owned_bug(conn, user_id=current_user_id(), bug_id=bug_id)
-        removed = await repo.delete_link(conn, bug_id=bug_id, link_id=link_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)  # BUG_NOT_FOUND before LINK_NOT_FOUND
+        removed = await repo.delete_link(conn, user_id=caller.id, bug_id=bug_id, link_id=link_id)
     if not removed:
         raise APIError(404, "LINK_NOT_FOUND", "Link not found")
     return MessageOut(message="Link removed")
@@ -171,10 +176,11 @@ async def remove_link(bug_id: str, link_id: str) -> MessageOut:
 async def bugs_for_entity(entity_type: str, entity_id: str) -> list[BugOut]:
     """The user's bugs linked to an epic, feature or story: [] when none, whether or not it exists or is theirs."""
     service.check_entity_type(entity_type)
-    async with db.connection() as conn:
+    caller = current_caller()
+    async with db.connection(caller) as conn:
         # Only the user's own bugs are listed, and they link only to the user's own work, so another
         # user's id and a missing one both give [] and say nothing about which it is.
-        bugs = await repo.list_bugs(conn, user_id=current_user_id(), entity=(entity_type, entity_id))
+        bugs = await repo.list_bugs(conn, user_id=caller.id, entity=(entity_type, entity_id))
     return [BugOut.from_row(bug) for bug in bugs]
 
 
@@ -189,13 +195,12 @@ async def bugs_for_entity(entity_type: str, entity_id: str) -> list[BugOut]:
 )
 async def interview(data: InterviewIn) -> Response:
     """The bug interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete})."""
-    user_id = current_user_id()
-    database = db.current()
-    async with db.connection() as conn:
-        call = await prepare_ai_call(conn, user_id=user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
-    system = prompts.interview_system_prompt(context)
-    return event_stream(interview_events(call, system, data.messages(), database=database, proposal=BugProposal))
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        call = await ai.prepare(conn, caller.id)
+        context = await delivery_context.get_context(conn, user_id=caller.id)
+    interview = ai.Interview(call, prompts.interview_system_prompt(context), data.messages(), proposal=BugProposal)
+    return sse.stream(interview.events(), done=interview.done)
 
 
 @blueprint.post("/ai/create-from-proposal")
@@ -205,9 +210,10 @@ async def interview(data: InterviewIn) -> Response:
 @validate_response(BugOut)
 async def create_from_proposal(data: ProposalIn) -> BugOut:
     """Save the interview's proposal as a draft bug."""
-    async with db.transaction() as conn:
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
         bug = await service.create_bug(
-            conn, user_id=current_user_id(), fields=data.model_dump(), notes="Bug created from the AI interview"
+            conn, user_id=caller.id, fields=data.model_dump(), notes="Bug created from the AI interview"
         )
     return BugOut.from_row(bug)
 
@@ -219,13 +225,12 @@ async def create_from_proposal(data: ProposalIn) -> BugOut:
 @streams("chunk {content}*", "done | error {message}")
 async def refine_description(bug_id: str) -> Response:
     """A clearer description of the bug, streamed (Server-Sent Events: chunk*, done). Nothing is stored."""
-    user_id = current_user_id()
-    database = db.current()
-    async with db.connection() as conn:
-        bug = await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
-        call = await prepare_ai_call(conn, user_id=user_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
+        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.refine_prompt(bug)
-    return event_stream(ai_events(stream(call, system, messages), database=database))
+    return sse.stream(ai.chunks(ai.Reply(call, system, messages)))
 
 
 @blueprint.post("/<bug_id>/ai/suggest-severity")
@@ -234,12 +239,9 @@ async def refine_description(bug_id: str) -> Response:
 @validate_response(SeveritySuggestion)
 async def suggest_severity(bug_id: str) -> SeveritySuggestion:
     """A suggested severity and priority with reasons (nothing is changed)."""
-    user_id = current_user_id()
-    async with db.connection() as conn:
-        bug = await service.owned_bug(conn, user_id=user_id, bug_id=bug_id)
-        call = await prepare_ai_call(conn, user_id=user_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
+        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.severity_prompt(bug)  # the connection is back in the pool during the call
-    try:
-        return await structured(call, system, messages, SeveritySuggestion)
-    except (ProviderError, StructuredOutputError) as error:
-        raise APIError(502, "AI_FAILED", error.message) from None
+    return await ai.structured(call, system, messages, SeveritySuggestion)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jarlpm.db.schema import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES, LINK_ENTITY_TYPES
+from jarlpm.bugs.tables import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES, LINK_ENTITY_TYPES
 
 ENUMS = {"severity": BUG_SEVERITIES, "priority": BUG_PRIORITIES, "entity_type": LINK_ENTITY_TYPES}
 

@@ -38,7 +38,7 @@ async def add_links(conn: Connection, *, user_id: str, bug_id: str, links: Itera
         check_value("entity_type", entity_type)
         if not await repo.entity_owned(conn, user_id=user_id, entity_type=entity_type, entity_id=entity_id):
             raise APIError(400, "LINK_TARGET_NOT_FOUND", f"No {entity_type} {entity_id!r} of yours to link to")
-        link = await repo.add_link(conn, bug_id=bug_id, entity_type=entity_type, entity_id=entity_id)
+        link = await repo.add_link(conn, user_id=user_id, bug_id=bug_id, entity_type=entity_type, entity_id=entity_id)
         if link is not None:
             created.append(link)
     return created
@@ -51,7 +51,7 @@ async def create_bug(
     check_value("severity", fields.get("severity"))
     check_value("priority", fields.get("priority"))
     bug_id = await repo.create_bug(conn, user_id=user_id, **fields)
-    await repo.add_history(conn, bug_id=bug_id, from_status=None, to_status="draft", changed_by=user_id, notes=notes)
+    await repo.add_history(conn, user_id=user_id, bug_id=bug_id, from_status=None, to_status="draft", notes=notes)
     await add_links(conn, user_id=user_id, bug_id=bug_id, links=links)
     return await owned_bug(conn, user_id=user_id, bug_id=bug_id)
 
@@ -65,6 +65,6 @@ async def transition(conn: Connection, *, user_id: str, bug_id: str, new_status:
     if not moved:  # a concurrent transition won
         raise APIError(409, "STATUS_CHANGED", "The bug's status changed meanwhile; reload and try again")
     await repo.add_history(
-        conn, bug_id=bug_id, from_status=bug["status"], to_status=new_status, changed_by=user_id, notes=notes
+        conn, user_id=user_id, bug_id=bug_id, from_status=bug["status"], to_status=new_status, notes=notes
     )
     return await owned_bug(conn, user_id=user_id, bug_id=bug_id)

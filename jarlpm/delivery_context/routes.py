@@ -10,7 +10,7 @@ from jarlpm.delivery_context import repo
 from jarlpm.delivery_context.models import DeliveryContextIn, DeliveryContextOut
 from jarlpm.delivery_context.rules import ENUMS, unknown_enum_value
 from jarlpm.errors import APIError
-from jarlpm.http.auth import current_user_id, login_required
+from jarlpm.http.auth import current_caller, login_required
 
 blueprint = Blueprint("delivery_context", __name__, url_prefix="/delivery-context")
 
@@ -20,8 +20,9 @@ blueprint = Blueprint("delivery_context", __name__, url_prefix="/delivery-contex
 @validate_response(DeliveryContextOut)
 async def get_context() -> DeliveryContextOut:
     """The user's delivery context (created empty on first read)."""
-    async with db.connection() as conn:
-        context = await repo.get_or_create(conn, user_id=current_user_id())
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        context = await repo.get_or_create(conn, user_id=caller.id)
     return DeliveryContextOut(**context)
 
 
@@ -46,6 +47,7 @@ def _checked(data: DeliveryContextIn) -> dict:
 async def replace_context(data: DeliveryContextIn) -> DeliveryContextOut:
     """Replace the whole delivery context (omitted fields become empty or their default)."""
     values = _checked(data)
-    async with db.connection() as conn:
-        context = await repo.replace_context(conn, user_id=current_user_id(), **values)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        context = await repo.replace_context(conn, user_id=caller.id, **values)
     return DeliveryContextOut(**context)

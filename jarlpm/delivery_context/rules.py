@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from jarlpm.db.schema import DELIVERY_METHODOLOGIES, DELIVERY_PLATFORMS, QUALITY_MODES
+from jarlpm.delivery_context.tables import DELIVERY_METHODOLOGIES, DELIVERY_PLATFORMS, QUALITY_MODES
 
 ENUMS = {
     "delivery_methodology": DELIVERY_METHODOLOGIES,

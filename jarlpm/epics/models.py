@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from jarlpm.db.schema import ARTIFACT_TYPES
+from jarlpm.epics.tables import ARTIFACT_TYPES
 
 
 class SnapshotOut(BaseModel):

@@ -7,6 +7,7 @@ from asyncpg import Connection
 from jarlpm.db.history import allow_history_delete
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.rows import optional_row
 
 SNAPSHOT_FIELDS = (
     "problem_statement",
@@ -29,7 +30,7 @@ def _epic(row: object) -> dict:
 
 async def create_epic(conn: Connection, *, user_id: str, title: str) -> str:
     epic_id = await queries.epics.create_epic(conn, epic_id=new_id("epic"), user_id=user_id, title=title)
-    await queries.epics.create_snapshot(conn, epic_id=epic_id)
+    await queries.epics.create_snapshot(conn, user_id=user_id, epic_id=epic_id)
     return epic_id
 
 
@@ -60,54 +61,75 @@ async def delete_epic(conn: Connection, *, user_id: str, epic_id: str) -> bool:
 
 
 async def add_event(
-    conn: Connection, *, epic_id: str, role: str, content: str, stage: str, event_metadata: dict | None = None
-) -> None:
-    await queries.epics.add_event(
+    conn: Connection,
+    *,
+    user_id: str,
+    epic_id: str,
+    role: str,
+    content: str,
+    stage: str,
+    event_metadata: dict | None = None,
+) -> bool:
+    """False when the epic is not the user's (nothing is written)."""
+    added = await queries.epics.add_event(
         conn,
         event_id=new_id("evt"),
+        user_id=user_id,
         epic_id=epic_id,
         role=role,
         content=content,
         stage=stage,
         event_metadata=event_metadata,
     )
+    return added is not None
 
 
-async def recent_messages(conn: Connection, *, epic_id: str, limit: int) -> list[dict]:
+async def recent_messages(conn: Connection, *, user_id: str, epic_id: str, limit: int) -> list[dict]:
     """The last `limit` user/assistant messages, oldest first."""
-    newest_first = [dict(row) async for row in queries.epics.recent_messages(conn, epic_id=epic_id, max_rows=limit)]
+    rows = queries.epics.recent_messages(conn, user_id=user_id, epic_id=epic_id, max_rows=limit)
+    newest_first = [dict(row) async for row in rows]
     return newest_first[::-1]
 
 
-async def list_events(conn: Connection, *, epic_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.epics.list_events(conn, epic_id=epic_id)]
+async def list_events(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.epics.list_events(conn, user_id=user_id, epic_id=epic_id)]
 
 
-async def set_pending_proposal(conn: Connection, *, epic_id: str, stage: str, proposal: dict) -> bool:
-    return await queries.epics.set_pending_proposal(conn, epic_id=epic_id, stage=stage, proposal=proposal) is not None
+async def set_pending_proposal(conn: Connection, *, user_id: str, epic_id: str, stage: str, proposal: dict) -> bool:
+    stored = await queries.epics.set_pending_proposal(
+        conn, user_id=user_id, epic_id=epic_id, stage=stage, proposal=proposal
+    )
+    return stored is not None
 
 
-async def clear_pending_proposal(conn: Connection, *, epic_id: str) -> None:
-    await queries.epics.clear_pending_proposal(conn, epic_id=epic_id)
+async def clear_pending_proposal(conn: Connection, *, user_id: str, epic_id: str) -> None:
+    await queries.epics.clear_pending_proposal(conn, user_id=user_id, epic_id=epic_id)
 
 
-async def set_stage(conn: Connection, *, epic_id: str, stage: str) -> None:
-    await queries.epics.set_stage(conn, epic_id=epic_id, stage=stage)
+async def set_stage(conn: Connection, *, user_id: str, epic_id: str, stage: str) -> None:
+    await queries.epics.set_stage(conn, user_id=user_id, epic_id=epic_id, stage=stage)
 
 
-async def confirm_problem(conn: Connection, *, epic_id: str, problem_statement: str) -> None:
-    await queries.epics.confirm_problem(conn, epic_id=epic_id, problem_statement=problem_statement)
+async def confirm_problem(conn: Connection, *, user_id: str, epic_id: str, problem_statement: str) -> None:
+    await queries.epics.confirm_problem(conn, user_id=user_id, epic_id=epic_id, problem_statement=problem_statement)
 
 
-async def confirm_outcome(conn: Connection, *, epic_id: str, desired_outcome: str) -> None:
-    await queries.epics.confirm_outcome(conn, epic_id=epic_id, desired_outcome=desired_outcome)
+async def confirm_outcome(conn: Connection, *, user_id: str, epic_id: str, desired_outcome: str) -> None:
+    await queries.epics.confirm_outcome(conn, user_id=user_id, epic_id=epic_id, desired_outcome=desired_outcome)
 
 
 async def confirm_final(
-    conn: Connection, *, epic_id: str, epic_summary: str, acceptance_criteria: list[str], epic_details: dict
+    conn: Connection,
+    *,
+    user_id: str,
+    epic_id: str,
+    epic_summary: str,
+    acceptance_criteria: list[str],
+    epic_details: dict,
 ) -> None:
     await queries.epics.confirm_final(
         conn,
+        user_id=user_id,
         epic_id=epic_id,
         epic_summary=epic_summary,
         acceptance_criteria=acceptance_criteria,
@@ -125,41 +147,46 @@ async def add_decision(
     to_stage: str | None,
     proposal_id: str | None = None,
     content_snapshot: str | None = None,
-) -> None:
-    await queries.epics.add_decision(
+) -> bool:
+    """A decision the user made on their epic; False when the epic is not theirs (nothing is written)."""
+    added = await queries.epics.add_decision(
         conn,
         decision_id=new_id("dec"),
+        user_id=user_id,
         epic_id=epic_id,
         decision_type=decision_type,
         from_stage=from_stage,
         to_stage=to_stage,
         proposal_id=proposal_id,
         content_snapshot=content_snapshot,
-        user_id=user_id,
     )
+    return added is not None
 
 
-async def list_decisions(conn: Connection, *, epic_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.epics.list_decisions(conn, epic_id=epic_id)]
+async def list_decisions(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.epics.list_decisions(conn, user_id=user_id, epic_id=epic_id)]
 
 
-async def list_artifacts(conn: Connection, *, epic_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.epics.list_artifacts(conn, epic_id=epic_id)]
+async def list_artifacts(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.epics.list_artifacts(conn, user_id=user_id, epic_id=epic_id)]
 
 
 async def create_artifact(
     conn: Connection,
     *,
+    user_id: str,
     epic_id: str,
     artifact_type: str,
     title: str,
     description: str,
     acceptance_criteria: list[str] | None,
     priority: int | None,
-) -> dict:
+) -> dict | None:
+    """The new artifact; None when the epic is not the user's."""
     row = await queries.epics.create_artifact(
         conn,
         artifact_id=new_id("art"),
+        user_id=user_id,
         epic_id=epic_id,
         artifact_type=artifact_type,
         title=title,
@@ -167,7 +194,7 @@ async def create_artifact(
         acceptance_criteria=acceptance_criteria,
         priority=priority,
     )
-    return dict(row)
+    return optional_row(row)
 
 
 async def delete_artifact(conn: Connection, *, user_id: str, epic_id: str, artifact_id: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 from quart_schema import validate_request, validate_response
 
-from jarlpm import db
+from jarlpm import ai, db
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics import prompts, repo, rules, service
 from jarlpm.epics.models import (
@@ -22,15 +22,12 @@ from jarlpm.epics.models import (
     TranscriptOut,
 )
 from jarlpm.errors import APIError
-from jarlpm.http.auth import current_caller, current_user_id, login_required
-from jarlpm.http.conversations import call_metadata
+from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http.sse import ai_events, event_stream
-from jarlpm.llm.calls import stream
-from jarlpm.llm_providers.service import prepare_ai_call
+from jarlpm.http import sse
 
 blueprint = Blueprint("epics", __name__, url_prefix="/epics")
 
@@ -101,20 +98,22 @@ async def get_permissions(epic_id: str) -> PermissionsOut:
 @streams("chunk {content}*", "proposal {proposal_id, field, content, target_stage}?", "done | error {message}")
 async def chat(epic_id: str, data: ChatIn) -> Response:
     """Talk with the PM assistant about the epic (Server-Sent Events: chunk*, proposal?, done | error)."""
-    user_id = current_user_id()
-    database = db.current()
-    conversation = await conversation_idle(user_id, "epic", epic_id)
-    async with db.transaction() as conn:  # prelude
-        epic = await service.owned_epic(conn, user_id=user_id, epic_id=epic_id)
-        call = await prepare_ai_call(conn, user_id=user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
-        history = await repo.recent_messages(conn, epic_id=epic_id, limit=prompts.HISTORY_LIMIT)
-        await repo.add_event(conn, epic_id=epic_id, role="user", content=data.content, stage=epic["current_stage"])
-    system = prompts.system_prompt(epic, context)
-    metadata = call_metadata(call, prompts.PROMPT_VERSION)
-    save_reply = service.reply_epilogue(epic_id=epic_id, stage=epic["current_stage"], metadata=metadata)
-    deltas = stream(call, system, prompts.chat_messages(history, data.content))
-    return event_stream(ai_events(deltas, database=database, epilogue=save_reply, conversation=conversation))
+    caller = current_caller()
+    conversation = await conversation_idle(caller.session_key, "epic", epic_id)
+    async with db.transaction(caller) as conn:  # prelude
+        epic = await service.owned_epic(conn, user_id=caller.id, epic_id=epic_id)
+        call = await ai.prepare(conn, caller.id)
+        context = await delivery_context.get_context(conn, user_id=caller.id)
+        history = await repo.recent_messages(conn, user_id=caller.id, epic_id=epic_id, limit=prompts.HISTORY_LIMIT)
+        await repo.add_event(
+            conn, user_id=caller.id, epic_id=epic_id, role="user", content=data.content, stage=epic["current_stage"]
+        )
+    reply = ai.Reply(call, prompts.system_prompt(epic, context), prompts.chat_messages(history, data.content))
+    metadata = ai.call_metadata(call, prompts.PROMPT_VERSION)
+    save = service.reply_saver(
+        reply, user_id=caller.id, epic_id=epic_id, stage=epic["current_stage"], metadata=metadata
+    )
+    return sse.stream(ai.chunks(reply), save=save, conversation=conversation)
 
 
 @blueprint.post("/<epic_id>/confirm-proposal")
@@ -139,7 +138,7 @@ async def transcript(epic_id: str) -> TranscriptOut:
     caller = current_caller()
     async with db.connection(caller) as conn:
         await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
-        events = await repo.list_events(conn, epic_id=epic_id)
+        events = await repo.list_events(conn, user_id=caller.id, epic_id=epic_id)
     return TranscriptOut(events=events)
 
 
@@ -151,7 +150,7 @@ async def decisions(epic_id: str) -> DecisionsOut:
     caller = current_caller()
     async with db.connection(caller) as conn:
         await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
-        rows = await repo.list_decisions(conn, epic_id=epic_id)
+        rows = await repo.list_decisions(conn, user_id=caller.id, epic_id=epic_id)
     return DecisionsOut(decisions=rows)
 
 
@@ -163,7 +162,7 @@ async def list_artifacts(epic_id: str) -> list[ArtifactOut]:
     caller = current_caller()
     async with db.connection(caller) as conn:
         await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
-        rows = await repo.list_artifacts(conn, epic_id=epic_id)
+        rows = await repo.list_artifacts(conn, user_id=caller.id, epic_id=epic_id)
     return [ArtifactOut(**row) for row in rows]
 
 
@@ -175,9 +174,10 @@ async def list_artifacts(epic_id: str) -> list[ArtifactOut]:
 async def create_artifact(epic_id: str, data: ArtifactIn) -> ArtifactOut:
     """Add a legacy artifact to the epic."""
     caller = current_caller()
-    async with db.transaction(caller) as conn:
-        await service.require_epic(conn, user_id=caller.id, epic_id=epic_id)
-        row = await repo.create_artifact(conn, epic_id=epic_id, **data.model_dump())
+    async with db.connection(caller) as conn:
+        row = await repo.create_artifact(conn, user_id=caller.id, epic_id=epic_id, **data.model_dump())
+    if row is None:
+        raise APIError(404, *service.NOT_FOUND)
     return ArtifactOut(**row)
 
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from jarlpm.db.schema import EPIC_STAGES
+from jarlpm.epics.tables import EPIC_STAGES
 
 STAGE_TITLES = {
     "problem_capture": "Problem Capture",

@@ -9,7 +9,7 @@ from asyncpg import Connection
 from jarlpm.epics import repo, rules
 from jarlpm.epics.rules import AUTO_ADVANCE, STAGE_TITLES
 from jarlpm.errors import APIError
-from jarlpm.http.sse import Epilogue, StreamEnd
+from jarlpm.ai import Reply, Save, StreamEnd
 
 NOT_FOUND = ("EPIC_NOT_FOUND", "Epic not found")
 
@@ -18,6 +18,7 @@ async def create_epic(conn: Connection, *, user_id: str, title: str) -> dict:
     epic_id = await repo.create_epic(conn, user_id=user_id, title=title)
     await repo.add_event(
         conn,
+        user_id=user_id,
         epic_id=epic_id,
         role="system",
         content=f"Epic '{title}' created. Starting in Problem Capture stage.",
@@ -38,16 +39,17 @@ async def require_epic(conn: Connection, *, user_id: str, epic_id: str) -> None:
         raise APIError(404, *NOT_FOUND)
 
 
-async def _write_snapshot(conn: Connection, epic_id: str, proposal: dict) -> None:
+async def _write_snapshot(conn: Connection, *, user_id: str, epic_id: str, proposal: dict) -> None:
     content = proposal["proposed_content"]
     if proposal["field"] == "problem_statement":
-        await repo.confirm_problem(conn, epic_id=epic_id, problem_statement=content)
+        await repo.confirm_problem(conn, user_id=user_id, epic_id=epic_id, problem_statement=content)
     elif proposal["field"] == "desired_outcome":
-        await repo.confirm_outcome(conn, epic_id=epic_id, desired_outcome=content)
+        await repo.confirm_outcome(conn, user_id=user_id, epic_id=epic_id, desired_outcome=content)
     else:
         final = rules.parse_epic_final(content)
         await repo.confirm_final(
             conn,
+            user_id=user_id,
             epic_id=epic_id,
             epic_summary=final.summary,
             acceptance_criteria=final.acceptance_criteria,
@@ -57,7 +59,7 @@ async def _write_snapshot(conn: Connection, epic_id: str, proposal: dict) -> Non
 
 async def _reject(conn: Connection, *, user_id: str, epic: dict, proposal: dict) -> None:
     stage = epic["current_stage"]
-    await repo.clear_pending_proposal(conn, epic_id=epic["epic_id"])
+    await repo.clear_pending_proposal(conn, user_id=user_id, epic_id=epic["epic_id"])
     await repo.add_decision(
         conn,
         epic_id=epic["epic_id"],
@@ -69,7 +71,12 @@ async def _reject(conn: Connection, *, user_id: str, epic: dict, proposal: dict)
         content_snapshot=proposal["proposed_content"],
     )
     await repo.add_event(
-        conn, epic_id=epic["epic_id"], role="system", content="Proposal rejected. Please continue the conversation.", stage=stage
+        conn,
+        user_id=user_id,
+        epic_id=epic["epic_id"],
+        role="system",
+        content="Proposal rejected. Please continue the conversation.",
+        stage=stage,
     )
 
 
@@ -77,9 +84,9 @@ async def _confirm(conn: Connection, *, user_id: str, epic: dict, proposal: dict
     epic_id, stage, target = epic["epic_id"], epic["current_stage"], proposal["target_stage"]
     if target != rules.next_stage(stage):
         raise APIError(400, "CANNOT_ADVANCE", f"Cannot advance from {stage} to {target}")
-    await _write_snapshot(conn, epic_id, proposal)
-    await repo.clear_pending_proposal(conn, epic_id=epic_id)
-    await repo.set_stage(conn, epic_id=epic_id, stage=target)
+    await _write_snapshot(conn, user_id=user_id, epic_id=epic_id, proposal=proposal)
+    await repo.clear_pending_proposal(conn, user_id=user_id, epic_id=epic_id)
+    await repo.set_stage(conn, user_id=user_id, epic_id=epic_id, stage=target)
     await repo.add_decision(
         conn,
         epic_id=epic_id,
@@ -92,13 +99,18 @@ async def _confirm(conn: Connection, *, user_id: str, epic: dict, proposal: dict
     )
     if target in AUTO_ADVANCE:
         following = AUTO_ADVANCE[target]
-        await repo.set_stage(conn, epic_id=epic_id, stage=following)
+        await repo.set_stage(conn, user_id=user_id, epic_id=epic_id, stage=following)
         await repo.add_decision(
             conn, epic_id=epic_id, user_id=user_id, decision_type="auto_advance", from_stage=target, to_stage=following
         )
         target = following
     await repo.add_event(
-        conn, epic_id=epic_id, role="system", content=f"Proposal confirmed. Now in {STAGE_TITLES[target]} stage.", stage=target
+        conn,
+        user_id=user_id,
+        epic_id=epic_id,
+        role="system",
+        content=f"Proposal confirmed. Now in {STAGE_TITLES[target]} stage.",
+        stage=target,
     )
 
 
@@ -119,24 +131,30 @@ async def decide_proposal(conn: Connection, *, user_id: str, epic_id: str, propo
     return await owned_epic(conn, user_id=user_id, epic_id=epic_id)
 
 
-def reply_epilogue(*, epic_id: str, stage: str, metadata: dict) -> Epilogue:
+def reply_saver(reply: Reply, *, user_id: str, epic_id: str, stage: str, metadata: dict) -> Save:
     """Saves the assistant's reply (and its proposal, if the stage accepts one) when a chat stream ends.
 
-    A failed call writes nothing more (the user's message stays); an interrupted one keeps what arrived.
+    A failed call writes nothing more (the user's message stays); a cut one keeps what arrived, marked.
     """
 
     async def save(conn: Connection, end: StreamEnd) -> list[dict]:
-        reply_metadata = end.reply_metadata(metadata)
+        reply_metadata = end.reply_metadata(reply.text, metadata)
         if reply_metadata is None:
             return []
         await repo.add_event(
-            conn, epic_id=epic_id, role="assistant", content=end.text, stage=stage, event_metadata=reply_metadata
+            conn,
+            user_id=user_id,
+            epic_id=epic_id,
+            role="assistant",
+            content=reply.text,
+            stage=stage,
+            event_metadata=reply_metadata,
         )
-        found = None if end.interrupted else rules.find_proposal(end.text, stage)
+        found = rules.find_proposal(reply.text, stage) if end.completed else None
         if found is None:
             return []
         proposal = rules.pending_proposal(*found, now=datetime.now(UTC))
-        if not await repo.set_pending_proposal(conn, epic_id=epic_id, stage=stage, proposal=proposal):
+        if not await repo.set_pending_proposal(conn, user_id=user_id, epic_id=epic_id, stage=stage, proposal=proposal):
             return []  # the epic moved on while the reply streamed
         return [rules.proposal_event(proposal)]
 

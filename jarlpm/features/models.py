@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from jarlpm.db.schema import WORK_SOURCES
+from jarlpm.db.columns import WORK_SOURCES
 
 Text = Field(min_length=1, max_length=20_000)
 

@@ -10,7 +10,6 @@ from jarlpm.db.queries import queries
 from jarlpm.db.rows import optional_row
 
 
-
 async def list_features(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
     return [dict(row) async for row in queries.features.list_features(conn, user_id=user_id, epic_id=epic_id)]
 
@@ -20,41 +19,57 @@ async def get_feature(conn: Connection, *, user_id: str, feature_id: str) -> dic
 
 
 async def create_feature(
-    conn: Connection, *, epic_id: str, title: str, description: str, acceptance_criteria: list[str], source: str
-) -> dict:
+    conn: Connection,
+    *,
+    user_id: str,
+    epic_id: str,
+    title: str,
+    description: str,
+    acceptance_criteria: list[str],
+    source: str,
+) -> dict | None:
+    """The new draft feature; None when the epic is not the user's."""
     row = await queries.features.create_feature(
         conn,
         feature_id=new_id("feat"),
+        user_id=user_id,
         epic_id=epic_id,
         title=title,
         description=description,
         acceptance_criteria=acceptance_criteria,
         source=source,
     )
-    return dict(row)
+    return optional_row(row)
 
 
 async def update_feature(
     conn: Connection,
     *,
+    user_id: str,
     feature_id: str,
     title: str | None = None,
     description: str | None = None,
     acceptance_criteria: list[str] | None = None,
 ) -> dict | None:
-    """The feature after the change; None when it is approved (content frozen)."""
+    """The feature after the change; None when it is approved (content frozen) or not the user's."""
     row = await queries.features.update_feature(
-        conn, feature_id=feature_id, title=title, description=description, acceptance_criteria=acceptance_criteria
+        conn,
+        user_id=user_id,
+        feature_id=feature_id,
+        title=title,
+        description=description,
+        acceptance_criteria=acceptance_criteria,
     )
     return optional_row(row)
 
 
-async def start_refining(conn: Connection, *, feature_id: str) -> None:
-    await queries.features.start_refining(conn, feature_id=feature_id)
+async def start_refining(conn: Connection, *, user_id: str, feature_id: str) -> None:
+    await queries.features.start_refining(conn, user_id=user_id, feature_id=feature_id)
 
 
-async def approve_feature(conn: Connection, *, feature_id: str) -> dict | None:
-    return optional_row(await queries.features.approve_feature(conn, feature_id=feature_id))
+async def approve_feature(conn: Connection, *, user_id: str, feature_id: str) -> dict | None:
+    """The approved feature; None when it already was, or is not the user's."""
+    return optional_row(await queries.features.approve_feature(conn, user_id=user_id, feature_id=feature_id))
 
 
 async def delete_feature(conn: Connection, *, user_id: str, feature_id: str) -> bool:
@@ -64,23 +79,34 @@ async def delete_feature(conn: Connection, *, user_id: str, feature_id: str) -> 
 
 
 async def add_event(
-    conn: Connection, *, feature_id: str, epic_id: str, role: str, content: str, event_metadata: dict | None = None
-) -> None:
-    await queries.features.add_event(
+    conn: Connection,
+    *,
+    user_id: str,
+    feature_id: str,
+    epic_id: str,
+    role: str,
+    content: str,
+    event_metadata: dict | None = None,
+) -> bool:
+    """False when the feature is not the user's, or not under that epic (nothing is written)."""
+    added = await queries.features.add_event(
         conn,
         event_id=new_id("fevt"),
+        user_id=user_id,
         feature_id=feature_id,
         epic_id=epic_id,
         role=role,
         content=content,
         event_metadata=event_metadata,
     )
+    return added is not None
 
 
-async def recent_messages(conn: Connection, *, feature_id: str, limit: int) -> list[dict]:
-    rows = [dict(row) async for row in queries.features.recent_messages(conn, feature_id=feature_id, max_rows=limit)]
-    return rows[::-1]
+async def recent_messages(conn: Connection, *, user_id: str, feature_id: str, limit: int) -> list[dict]:
+    rows = queries.features.recent_messages(conn, user_id=user_id, feature_id=feature_id, max_rows=limit)
+    newest_first = [dict(row) async for row in rows]
+    return newest_first[::-1]
 
 
-async def list_events(conn: Connection, *, feature_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.features.list_events(conn, feature_id=feature_id)]
+async def list_events(conn: Connection, *, user_id: str, feature_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.features.list_events(conn, user_id=user_id, feature_id=feature_id)]

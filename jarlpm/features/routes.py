@@ -8,9 +8,10 @@ from pydantic import Field
 from quart import Blueprint, Response
 from quart_schema import validate_request, validate_response
 
-from jarlpm import db
+from jarlpm import ai, db
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics import repo as epics
+from jarlpm.epics.service import NOT_FOUND as EPIC_NOT_FOUND
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
 from jarlpm.features import prompts, repo, service
@@ -25,14 +26,12 @@ from jarlpm.features.models import (
     GenerateIn,
     MessageOut,
 )
-from jarlpm.http.auth import current_user_id, login_required
-from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
+from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http.sse import event_stream
-from jarlpm.llm_providers.service import prepare_ai_call
+from jarlpm.http import sse
 
 blueprint = Blueprint("features", __name__, url_prefix="/features")
 
@@ -44,10 +43,10 @@ GeneratedFeatures = Annotated[list[GeneratedFeature], Field(min_length=1)]
 @validate_response(list[FeatureOut])
 async def list_features(epic_id: str) -> list[FeatureOut]:
     """The epic's features, oldest first (a plain array)."""
-    user_id = current_user_id()
-    async with db.connection() as conn:
-        await owned_epic(conn, user_id=user_id, epic_id=epic_id)
-        features = await repo.list_features(conn, user_id=user_id, epic_id=epic_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await owned_epic(conn, user_id=caller.id, epic_id=epic_id)  # 404, where the list alone would be []
+        features = await repo.list_features(conn, user_id=caller.id, epic_id=epic_id)
     return [FeatureOut(**feature) for feature in features]
 
 
@@ -58,9 +57,12 @@ async def list_features(epic_id: str) -> list[FeatureOut]:
 @validate_response(FeatureOut, 201)
 async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int]:
     """Add a draft feature to a locked epic."""
-    async with db.transaction() as conn:
-        await service.locked_epic(conn, user_id=current_user_id(), epic_id=epic_id)
-        feature = await repo.create_feature(conn, epic_id=epic_id, **data.model_dump())
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        await service.locked_epic(conn, user_id=caller.id, epic_id=epic_id)  # 400 while it is not locked
+        feature = await repo.create_feature(conn, user_id=caller.id, epic_id=epic_id, **data.model_dump())
+    if feature is None:  # the epic was deleted meanwhile
+        raise APIError(404, *EPIC_NOT_FOUND)
     return FeatureOut(**feature), 201
 
 
@@ -71,16 +73,14 @@ async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int
 @streams("chunk {content}*", "features {features: [{title, description, acceptance_criteria}]} | error {message}", "done")
 async def generate_features(epic_id: str, data: GenerateIn) -> Response:
     """Draft features for a locked epic (Server-Sent Events: chunk*, features | error, done). Nothing is saved."""
-    user_id = current_user_id()
-    database = db.current()
-    async with db.connection() as conn:
-        epic = await service.locked_epic(conn, user_id=user_id, epic_id=epic_id)
-        call = await prepare_ai_call(conn, user_id=user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        epic = await service.locked_epic(conn, user_id=caller.id, epic_id=epic_id)
+        call = await ai.prepare(conn, caller.id)
+        context = await delivery_context.get_context(conn, user_id=caller.id)
     system, messages = prompts.generate_prompt(epic, context, data.count)
-    return event_stream(
-        draft_events(call, system, messages, database=database, schema=GeneratedFeatures, event="features")
-    )
+    drafts = ai.drafts(call, system, messages, schema=GeneratedFeatures, event="features")
+    return sse.stream(drafts, after_error=ai.AFTER_FAILED_DRAFTS)
 
 
 @blueprint.get("/<feature_id>")
@@ -88,8 +88,9 @@ async def generate_features(epic_id: str, data: GenerateIn) -> Response:
 @validate_response(FeatureOut)
 async def get_feature(feature_id: str) -> FeatureOut:
     """One feature."""
-    async with db.connection() as conn:
-        feature = await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        feature = await service.owned_feature(conn, user_id=caller.id, feature_id=feature_id)
     return FeatureOut(**feature)
 
 
@@ -99,10 +100,11 @@ async def get_feature(feature_id: str) -> FeatureOut:
 @validate_response(FeatureOut)
 async def update_feature(feature_id: str, data: FeatureUpdateIn) -> FeatureOut:
     """Change a feature's content; 400 once it is approved."""
-    async with db.transaction() as conn:
-        feature = await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        feature = await service.owned_feature(conn, user_id=caller.id, feature_id=feature_id)
         service.refuse_if_approved(feature, "update")
-        updated = await repo.update_feature(conn, feature_id=feature_id, **data.model_dump())
+        updated = await repo.update_feature(conn, user_id=caller.id, feature_id=feature_id, **data.model_dump())
     if updated is None:
         raise APIError(400, "FEATURE_APPROVED", "Cannot update approved features")
     return FeatureOut(**updated)
@@ -113,8 +115,9 @@ async def update_feature(feature_id: str, data: FeatureUpdateIn) -> FeatureOut:
 @validate_response(MessageOut)
 async def delete_feature(feature_id: str) -> MessageOut:
     """Delete a feature (approved ones too) with its stories and conversation."""
-    async with db.transaction() as conn:
-        deleted = await repo.delete_feature(conn, user_id=current_user_id(), feature_id=feature_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        deleted = await repo.delete_feature(conn, user_id=caller.id, feature_id=feature_id)
     if not deleted:
         raise APIError(404, *service.NOT_FOUND)
     return MessageOut(message="Feature deleted")
@@ -125,9 +128,10 @@ async def delete_feature(feature_id: str) -> MessageOut:
 @validate_response(FeatureOut)
 async def approve_feature(feature_id: str) -> FeatureOut:
     """Approve a feature: its content is frozen from now on."""
-    async with db.transaction() as conn:
-        await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
-        approved = await repo.approve_feature(conn, feature_id=feature_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        await service.owned_feature(conn, user_id=caller.id, feature_id=feature_id)  # 404 before 400
+        approved = await repo.approve_feature(conn, user_id=caller.id, feature_id=feature_id)
     if approved is None:
         raise APIError(400, "FEATURE_ALREADY_APPROVED", "Feature is already approved")
     return FeatureOut(**approved)
@@ -138,9 +142,10 @@ async def approve_feature(feature_id: str) -> FeatureOut:
 @validate_response(list[ConversationEventOut])
 async def conversation(feature_id: str) -> list[ConversationEventOut]:
     """The refinement conversation about a feature, oldest first."""
-    async with db.connection() as conn:
-        await service.owned_feature(conn, user_id=current_user_id(), feature_id=feature_id)
-        events = await repo.list_events(conn, feature_id=feature_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await service.owned_feature(conn, user_id=caller.id, feature_id=feature_id)  # 404, not []
+        events = await repo.list_events(conn, user_id=caller.id, feature_id=feature_id)
     return [ConversationEventOut(**event) for event in events]
 
 
@@ -155,29 +160,28 @@ async def conversation(feature_id: str) -> list[ConversationEventOut]:
 )
 async def chat(feature_id: str, data: ChatIn) -> Response:
     """Refine a feature with the assistant (Server-Sent Events: chunk*, feature_updated?, done | error)."""
-    user_id = current_user_id()
-    database = db.current()
-    conversation = await conversation_idle(user_id, "feature", feature_id)
-    async with db.transaction() as conn:  # prelude
+    caller = current_caller()
+    conversation = await conversation_idle(caller.session_key, "feature", feature_id)
+    async with db.transaction(caller) as conn:  # prelude
+        user_id = caller.id
         feature = await service.owned_feature(conn, user_id=user_id, feature_id=feature_id)
         service.refuse_if_approved(feature, "refine")
         epic = await epics.get_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
-        call = await prepare_ai_call(conn, user_id=user_id)
+        call = await ai.prepare(conn, user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
-        history = await repo.recent_messages(conn, feature_id=feature_id, limit=prompts.HISTORY_LIMIT)
-        await repo.start_refining(conn, feature_id=feature_id)
-        await repo.add_event(conn, feature_id=feature_id, epic_id=feature["epic_id"], role="user", content=data.content)
-    metadata = call_metadata(call, prompts.PROMPT_VERSION)
-    save_reply = service.refine_epilogue(feature_id=feature_id, epic_id=feature["epic_id"], metadata=metadata)
-    return event_stream(
-        refinement_events(
-            call,
-            prompts.refine_system_prompt(epic, feature, context),
-            prompts.chat_messages(history, data.content),
-            database=database,
-            tag=prompts.UPDATE_TAG,
-            update=FeatureUpdate,
-            epilogue=save_reply,
-            conversation=conversation,
+        history = await repo.recent_messages(conn, user_id=user_id, feature_id=feature_id, limit=prompts.HISTORY_LIMIT)
+        await repo.start_refining(conn, user_id=user_id, feature_id=feature_id)
+        await repo.add_event(
+            conn, user_id=user_id, feature_id=feature_id, epic_id=feature["epic_id"], role="user", content=data.content
         )
+    refinement = ai.Refinement(
+        call,
+        prompts.refine_system_prompt(epic, feature, context),
+        prompts.chat_messages(history, data.content),
+        tag=prompts.UPDATE_TAG,
+        update=FeatureUpdate,
+        event="feature_updated",
+        metadata=ai.call_metadata(call, prompts.PROMPT_VERSION),
+        writes=service.refinement_writes(user_id=user_id, feature_id=feature_id, epic_id=feature["epic_id"]),
     )
+    return sse.stream(refinement.events(), save=refinement.save, conversation=conversation)

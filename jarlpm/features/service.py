@@ -7,8 +7,7 @@ from asyncpg import Connection
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
 from jarlpm.features import repo
-from jarlpm.http.conversations import refinement_epilogue
-from jarlpm.http.sse import Epilogue
+from jarlpm.ai import RefinementWrites
 
 NOT_FOUND = ("FEATURE_NOT_FOUND", "Feature not found")
 
@@ -33,17 +32,21 @@ def refuse_if_approved(feature: dict, action: str) -> None:
         raise APIError(400, "FEATURE_APPROVED", f"Cannot {action} approved features")
 
 
-def refine_epilogue(*, feature_id: str, epic_id: str, metadata: dict) -> Epilogue:
-    """Saves the assistant's reply, then applies its validated update (announced as `feature_updated`)."""
+def refinement_writes(*, user_id: str, feature_id: str, epic_id: str) -> RefinementWrites:
+    """What a refinement stores: the assistant's reply, then its validated update (`feature_updated`)."""
 
     async def save_reply(conn: Connection, text: str, reply_metadata: dict) -> None:
         await repo.add_event(
-            conn, feature_id=feature_id, epic_id=epic_id, role="assistant", content=text, event_metadata=reply_metadata
+            conn,
+            user_id=user_id,
+            feature_id=feature_id,
+            epic_id=epic_id,
+            role="assistant",
+            content=text,
+            event_metadata=reply_metadata,
         )
 
     async def apply_update(conn: Connection, changes: dict) -> bool:
-        return await repo.update_feature(conn, feature_id=feature_id, **changes) is not None
+        return await repo.update_feature(conn, user_id=user_id, feature_id=feature_id, **changes) is not None
 
-    return refinement_epilogue(
-        metadata=metadata, event="feature_updated", save_reply=save_reply, apply_update=apply_update
-    )
+    return RefinementWrites(save_reply=save_reply, apply_update=apply_update)

@@ -49,6 +49,11 @@ class Caller:
         self._user_id: str | None = None
 
     @property
+    def session_key(self) -> str:
+        """Names this session's work before the user is known (e.g. the conversation a reply belongs to)."""
+        return self._token_hash
+
+    @property
     def id(self) -> str:
         if self._user_id is None:
             raise RuntimeError("the caller is resolved by the request's first db.connection(current_caller())")

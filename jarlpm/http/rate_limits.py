@@ -79,8 +79,13 @@ AI_REQUESTS_PER_MINUTE = 30
 AI_ROUTE_ATTRIBUTE = "jarlpm_ai"
 
 
-def ai_route(view):  # type: ignore[no-untyped-def]
-    """Marks a route that calls an LLM: limited per user (each call costs the user money)."""
-    limited = per_minute(AI_REQUESTS_PER_MINUTE, per_user)(view)
-    setattr(limited, AI_ROUTE_ATTRIBUTE, True)
-    return limited
+def ai_route(view=None, *, per_minute_count: int = AI_REQUESTS_PER_MINUTE):  # type: ignore[no-untyped-def]
+    """Marks a route that calls an LLM (`@ai_route`, or `@ai_route(per_minute_count=10)`): limited per
+    user, since each call costs the user money. `jarlpm.ai.prepare` refuses to run anywhere else."""
+
+    def mark(target):  # type: ignore[no-untyped-def]
+        limited = per_minute(per_minute_count, per_user)(target)
+        setattr(limited, AI_ROUTE_ATTRIBUTE, True)
+        return limited
+
+    return mark(view) if view is not None else mark

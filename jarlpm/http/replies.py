@@ -21,7 +21,7 @@ from typing import Any
 
 from quart import current_app
 
-from jarlpm.db.pool import DatabaseUnavailable, OutcomeUnknown, PoolTimeout
+from jarlpm.db.pool import Database, DatabaseUnavailable, OutcomeUnknown, PoolTimeout
 from jarlpm.errors import APIError
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,8 @@ class ReplyTracker:
     """Every running reply job of the process, by conversation too, so that shutdown can wait for them
     and a new message waits for the reply before it."""
 
-    def __init__(self, limits: ReplyLimits) -> None:
+    def __init__(self, database: Database, limits: ReplyLimits) -> None:
+        self.database = database
         self.limits = limits
         self._jobs: set[asyncio.Task[None]] = set()
         self._interrupters: dict[asyncio.Task[None], Callable[[], None]] = {}
@@ -131,9 +132,10 @@ def current_tracker() -> ReplyTracker:
     return current_app.extensions[EXTENSION_KEY]
 
 
-async def conversation_idle(user_id: str, kind: str, item_id: str) -> str:
+async def conversation_idle(session_key: str, kind: str, item_id: str) -> str:
     """For a chat prelude, before it reads the history: waits until the reply to the previous message
-    of this conversation is stored. Returns the conversation's name, for `ai_events(conversation=)`."""
-    conversation = f"{user_id}/{kind}/{item_id}"
+    of this conversation is stored. Returns the conversation's name, for `sse.stream(conversation=)`.
+    Named by the caller's session (known before the user is), so nobody else's messages are delayed."""
+    conversation = f"{session_key}/{kind}/{item_id}"
     await current_tracker().wait_until_stored(conversation)
     return conversation

@@ -22,6 +22,7 @@ import anthropic
 import httpx2
 import openai
 
+from jarlpm.db.pool import holding_connection
 from jarlpm.errors import APIError
 from jarlpm.llm.clients import anthropic_client, openai_client
 from jarlpm.llm.text import DeltaCleaner, clean
@@ -44,6 +45,30 @@ class LLMCall:
     http: httpx2.AsyncClient = field(repr=False, compare=False)
     allow_private_urls: bool = True
     max_retries: int = DEFAULT_RETRIES
+    user_id: str | None = None  # who pays for the call (metering)
+    route: str | None = None  # which route made it (metering)
+
+
+@dataclass
+class Usage:
+    """Tokens as the provider reported them; None when it did not (never guessed)."""
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+    def read_openai(self, report: object) -> None:
+        if isinstance(report, dict):
+            self.input_tokens = _count(report.get("prompt_tokens"), self.input_tokens)
+            self.output_tokens = _count(report.get("completion_tokens"), self.output_tokens)
+
+    def read_anthropic(self, report: object) -> None:
+        if isinstance(report, dict):
+            self.input_tokens = _count(report.get("input_tokens"), self.input_tokens)
+            self.output_tokens = _count(report.get("output_tokens"), self.output_tokens)
+
+
+def _count(value: object, current: int | None) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else current
 
 
 class ProviderError(Exception):
@@ -117,14 +142,25 @@ def _openai_messages(system: str, messages: Sequence[Message]) -> list[dict[str,
     return [{"role": "system", "content": system}, *messages]
 
 
-async def stream(call: LLMCall, system: str, messages: Sequence[Message]) -> AsyncIterator[str]:
-    """The reply's text deltas, cleaned, in order, as the provider sends them (never an empty one)."""
+def _refuse_while_holding_a_connection() -> None:
+    # DESIGN.md section 2: a pooled connection held across a provider call starves the pool.
+    if holding_connection():
+        raise RuntimeError("an LLM call was made while holding a pooled database connection")
+
+
+async def stream(
+    call: LLMCall, system: str, messages: Sequence[Message], usage: Usage | None = None
+) -> AsyncIterator[str]:
+    """The reply's text deltas, cleaned, in order, as the provider sends them (never an empty one);
+    `usage` receives the tokens the provider reports at the end."""
+    _refuse_while_holding_a_connection()
     await _check_url(call)
     cleaner = DeltaCleaner()
     started = False
+    usage = usage if usage is not None else Usage()
     try:
         # aclosing: a consumer that stops early closes the provider's response now, not at garbage collection.
-        async with aclosing(_provider_deltas(call, system, messages)) as deltas:
+        async with aclosing(_provider_deltas(call, system, messages, usage)) as deltas:
             async for delta in deltas:
                 if text := cleaner.feed(delta):
                     started = True
@@ -144,8 +180,13 @@ async def stream(call: LLMCall, system: str, messages: Sequence[Message]) -> Asy
 # already, so they go through the same clients' generic post(): same retries, timeouts and errors.
 
 
-def _openai_body(call: LLMCall, system: str, messages: Sequence[Message], *, streamed: bool) -> dict[str, Any]:
-    return {"model": call.model, "messages": _openai_messages(system, messages), "stream": streamed}
+def _openai_body(
+    call: LLMCall, system: str, messages: Sequence[Message], *, streamed: bool, report_usage: bool = True
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": call.model, "messages": _openai_messages(system, messages), "stream": streamed}
+    if streamed and report_usage:
+        body["stream_options"] = {"include_usage": True}  # a last chunk then carries the token counts
+    return body
 
 
 def _anthropic_body(call: LLMCall, system: str, messages: Sequence[Message], *, streamed: bool) -> dict[str, Any]:
@@ -183,8 +224,9 @@ def _field(value: object, key: str, kind: type[T]) -> T | None:
     return found
 
 
-def _openai_chunk_text(chunk: object) -> str:
+def _openai_chunk_text(chunk: object, usage: Usage) -> str:
     """The text of one streamed chunk; chunks without any (the role, the finish reason, usage) give ''."""
+    usage.read_openai(_field(chunk, "usage", dict))
     choices = _field(chunk, "choices", list) or []
     if not choices:
         return ""
@@ -192,9 +234,14 @@ def _openai_chunk_text(chunk: object) -> str:
     return _field(delta, "content", str) or ""
 
 
-def _anthropic_event_text(event: object) -> str:
+def _anthropic_event_text(event: object, usage: Usage) -> str:
     """The text of one stream event; every other event (message_start, ping, thinking...) gives ''."""
-    if _field(event, "type", str) != "content_block_delta":
+    kind = _field(event, "type", str)
+    if kind == "message_start":
+        usage.read_anthropic(_field(_field(event, "message", dict), "usage", dict))
+    elif kind == "message_delta":
+        usage.read_anthropic(_field(event, "usage", dict))
+    if kind != "content_block_delta":
         return ""
     delta = _field(event, "delta", dict) or {}
     if _field(delta, "type", str) != "text_delta":
@@ -202,7 +249,8 @@ def _anthropic_event_text(event: object) -> str:
     return _field(delta, "text", str) or ""
 
 
-def _openai_completion_text(body: object) -> str:
+def _openai_completion_text(body: object, usage: Usage) -> str:
+    usage.read_openai(_field(body, "usage", dict))
     choices = _field(body, "choices", list)
     if not choices:
         raise MalformedReply("a completion without choices")
@@ -210,7 +258,8 @@ def _openai_completion_text(body: object) -> str:
     return _field(message, "content", str) or ""
 
 
-def _anthropic_message_text(body: object) -> str:
+def _anthropic_message_text(body: object, usage: Usage) -> str:
+    usage.read_anthropic(_field(body, "usage", dict))
     blocks = _field(body, "content", list)
     if blocks is None:
         raise MalformedReply("a message without content")
@@ -223,7 +272,7 @@ ProviderStream = openai.AsyncStream[object] | anthropic.AsyncStream[object]
 
 async def _open_stream(
     call: LLMCall, system: str, messages: Sequence[Message]
-) -> tuple[ProviderStream, Callable[[object], str]]:
+) -> tuple[ProviderStream, Callable[[object, Usage], str]]:
     """The provider's stream of decoded events, and how to read the text out of one."""
     if call.provider == "anthropic":
         events = await _anthropic(call).post(
@@ -234,46 +283,55 @@ async def _open_stream(
             stream_cls=anthropic.AsyncStream[object],
         )
         return events, _anthropic_event_text
-    chunks = await _openai(call).post(
-        "/chat/completions",
-        body=_openai_body(call, system, messages, streamed=True),
-        cast_to=object,
-        stream=True,
-        stream_cls=openai.AsyncStream[object],
-    )
+    try:
+        chunks = await _post_openai_stream(call, _openai_body(call, system, messages, streamed=True))
+    except openai.BadRequestError:
+        if call.provider != "local":
+            raise
+        # Some OpenAI-compatible servers refuse stream_options: ask again without (tokens then unknown).
+        chunks = await _post_openai_stream(call, _openai_body(call, system, messages, streamed=True, report_usage=False))
     return chunks, _openai_chunk_text
 
 
-async def _provider_deltas(call: LLMCall, system: str, messages: Sequence[Message]) -> AsyncIterator[str]:
+async def _post_openai_stream(call: LLMCall, body: dict[str, Any]) -> openai.AsyncStream[object]:
+    return await _openai(call).post(
+        "/chat/completions", body=body, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
+    )
+
+
+async def _provider_deltas(
+    call: LLMCall, system: str, messages: Sequence[Message], usage: Usage
+) -> AsyncIterator[str]:
     events, text_of = await _open_stream(call, system, messages)
     seen = False
     async with events:
         async for event in events:
             seen = True
-            if text := text_of(event):
+            if text := text_of(event, usage):
                 yield text
     if not seen:
         # The SSE decoders skip whatever is not an event: an HTML page or a JSON body reads as no events.
         raise MalformedReply("a stream without a single event")
 
 
-async def _provider_text(call: LLMCall, system: str, messages: Sequence[Message]) -> str:
+async def _provider_text(call: LLMCall, system: str, messages: Sequence[Message], usage: Usage) -> str:
     # The raw response, parsed whatever its Content-Type says: a gateway's HTML page fails in json(),
     # a JSON reply a local server labels text/plain still passes.
     if call.provider == "anthropic":
         body = _anthropic_body(call, system, messages, streamed=False)
         response = await _anthropic(call).post("/v1/messages", body=body, cast_to=httpx2.Response)
-        return _anthropic_message_text(response.json())
+        return _anthropic_message_text(response.json(), usage)
     body = _openai_body(call, system, messages, streamed=False)
     response = await _openai(call).post("/chat/completions", body=body, cast_to=httpx2.Response)
-    return _openai_completion_text(response.json())
+    return _openai_completion_text(response.json(), usage)
 
 
-async def complete(call: LLMCall, system: str, messages: Sequence[Message]) -> str:
-    """The whole reply text, cleaned, in one request (never empty)."""
+async def complete(call: LLMCall, system: str, messages: Sequence[Message], usage: Usage | None = None) -> str:
+    """The whole reply text, cleaned, in one request (never empty); `usage` receives the tokens reported."""
+    _refuse_while_holding_a_connection()
     await _check_url(call)
     try:
-        text = clean(await _provider_text(call, system, messages))
+        text = clean(await _provider_text(call, system, messages, usage if usage is not None else Usage()))
         if not text:
             raise EmptyReply
         return text

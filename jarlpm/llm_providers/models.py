@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from jarlpm.db.schema import LLM_PROVIDERS
+from jarlpm.llm_providers.tables import LLM_PROVIDERS
 
 Provider = Literal[LLM_PROVIDERS]
 

@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
-from jarlpm.db.schema import STORY_PRIORITIES, WORK_SOURCES, WORK_STAGES
-from jarlpm.http.conversations import HistoryMessage
+from jarlpm.db.columns import WORK_SOURCES, WORK_STAGES
+from jarlpm.ai.shapes import HistoryMessage
 from jarlpm.stories.rules import clean_action, clean_benefit, clean_persona, normalize_priority
+from jarlpm.stories.tables import STORY_PRIORITIES
 
 Persona = Annotated[str, AfterValidator(clean_persona), Field(min_length=1, max_length=200)]
 Action = Annotated[str, AfterValidator(clean_action), Field(min_length=1, max_length=5000)]

@@ -24,7 +24,6 @@ CONTENT_FIELDS = (
 )
 
 
-
 async def list_feature_stories(conn: Connection, *, user_id: str, feature_id: str) -> list[dict]:
     rows = queries.stories.list_feature_stories(conn, user_id=user_id, feature_id=feature_id)
     return [dict(row) async for row in rows]
@@ -36,29 +35,35 @@ async def get_story(conn: Connection, *, user_id: str, story_id: str, standalone
 
 async def create_story(
     conn: Connection, *, user_id: str, feature_id: str | None, source: str, story_points: int | None = None, **content: object
-) -> dict:
-    """`content` holds CONTENT_FIELDS (missing lists become empty)."""
+) -> dict | None:
+    """`content` holds CONTENT_FIELDS (missing lists become empty). None when the feature is not the user's."""
     values = {field: content.get(field) for field in CONTENT_FIELDS}
     for field in ("acceptance_criteria", "labels", "dependencies", "risks", "edge_cases"):
         values[field] = values[field] or []
     row = await queries.stories.create_story(
         conn, story_id=new_id("story"), user_id=user_id, feature_id=feature_id, source=source, story_points=story_points, **values
     )
-    return dict(row)
+    return optional_row(row)
 
 
-async def update_story(conn: Connection, *, story_id: str, story_points: int | None = None, **changes: object) -> dict | None:
-    """The story after the change (None values keep a field); None when it is approved."""
+async def update_story(
+    conn: Connection, *, user_id: str, story_id: str, story_points: int | None = None, **changes: object
+) -> dict | None:
+    """The story after the change (None values keep a field); None when it is approved or not the user's."""
     values = {field: changes.get(field) for field in CONTENT_FIELDS}
-    return optional_row(await queries.stories.update_story(conn, story_id=story_id, story_points=story_points, **values))
+    row = await queries.stories.update_story(
+        conn, user_id=user_id, story_id=story_id, story_points=story_points, **values
+    )
+    return optional_row(row)
 
 
-async def start_refining(conn: Connection, *, story_id: str) -> None:
-    await queries.stories.start_refining(conn, story_id=story_id)
+async def start_refining(conn: Connection, *, user_id: str, story_id: str) -> None:
+    await queries.stories.start_refining(conn, user_id=user_id, story_id=story_id)
 
 
-async def approve_story(conn: Connection, *, story_id: str) -> dict | None:
-    return optional_row(await queries.stories.approve_story(conn, story_id=story_id))
+async def approve_story(conn: Connection, *, user_id: str, story_id: str) -> dict | None:
+    """The approved story; None when it already was, or is not the user's."""
+    return optional_row(await queries.stories.approve_story(conn, user_id=user_id, story_id=story_id))
 
 
 async def delete_story(conn: Connection, *, user_id: str, story_id: str, standalone: bool) -> bool:
@@ -70,16 +75,19 @@ async def delete_story(conn: Connection, *, user_id: str, story_id: str, standal
 async def add_event(
     conn: Connection,
     *,
+    user_id: str,
     story_id: str,
     feature_id: str | None,
     epic_id: str | None,
     role: str,
     content: str,
     event_metadata: dict | None = None,
-) -> None:
-    await queries.stories.add_event(
+) -> bool:
+    """False when the story is not the user's, or feature_id and epic_id are not its own (nothing is written)."""
+    added = await queries.stories.add_event(
         conn,
         event_id=new_id("sevt"),
+        user_id=user_id,
         story_id=story_id,
         feature_id=feature_id,
         epic_id=epic_id,
@@ -87,15 +95,17 @@ async def add_event(
         content=content,
         event_metadata=event_metadata,
     )
+    return added is not None
 
 
-async def recent_messages(conn: Connection, *, story_id: str, limit: int) -> list[dict]:
-    rows = [dict(row) async for row in queries.stories.recent_messages(conn, story_id=story_id, max_rows=limit)]
-    return rows[::-1]
+async def recent_messages(conn: Connection, *, user_id: str, story_id: str, limit: int) -> list[dict]:
+    rows = queries.stories.recent_messages(conn, user_id=user_id, story_id=story_id, max_rows=limit)
+    newest_first = [dict(row) async for row in rows]
+    return newest_first[::-1]
 
 
-async def list_events(conn: Connection, *, story_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.stories.list_events(conn, story_id=story_id)]
+async def list_events(conn: Connection, *, user_id: str, story_id: str) -> list[dict]:
+    return [dict(row) async for row in queries.stories.list_events(conn, user_id=user_id, story_id=story_id)]
 
 
 async def list_stories(

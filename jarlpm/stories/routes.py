@@ -8,19 +8,18 @@ from pydantic import Field
 from quart import Blueprint, Response
 from quart_schema import validate_request, validate_response
 
-from jarlpm import db
+from jarlpm import ai, db
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics import repo as epics
 from jarlpm.errors import APIError
+from jarlpm.features.service import NOT_FOUND as FEATURE_NOT_FOUND
 from jarlpm.features.service import owned_feature
-from jarlpm.http.auth import current_user_id, login_required
-from jarlpm.http.conversations import call_metadata, draft_events, refinement_events
+from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http.sse import event_stream
-from jarlpm.llm_providers.service import prepare_ai_call
+from jarlpm.http import sse
 from jarlpm.stories import prompts, repo, service
 from jarlpm.stories.models import (
     ChatIn,
@@ -47,10 +46,10 @@ STORY_ID = '<except("standalone", "all", "feature", "ai"):story_id>'
 @validate_response(list[StoryOut])
 async def list_feature_stories(feature_id: str) -> list[StoryOut]:
     """The feature's stories by priority, then creation (a plain array)."""
-    user_id = current_user_id()
-    async with db.connection() as conn:
-        await owned_feature(conn, user_id=user_id, feature_id=feature_id)
-        stories = await repo.list_feature_stories(conn, user_id=user_id, feature_id=feature_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await owned_feature(conn, user_id=caller.id, feature_id=feature_id)  # 404, where the list alone would be []
+        stories = await repo.list_feature_stories(conn, user_id=caller.id, feature_id=feature_id)
     return [StoryOut(**story) for story in stories]
 
 
@@ -61,10 +60,12 @@ async def list_feature_stories(feature_id: str) -> list[StoryOut]:
 @validate_response(StoryOut, 201)
 async def create_feature_story(feature_id: str, data: StoryIn) -> tuple[StoryOut, int]:
     """Add a draft story to an approved feature."""
-    user_id = current_user_id()
-    async with db.transaction() as conn:
-        await service.approved_feature(conn, user_id=user_id, feature_id=feature_id)
-        story = await repo.create_story(conn, user_id=user_id, feature_id=feature_id, **data.model_dump())
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        await service.approved_feature(conn, user_id=caller.id, feature_id=feature_id)  # 400 until approved
+        story = await repo.create_story(conn, user_id=caller.id, feature_id=feature_id, **data.model_dump())
+    if story is None:  # the feature was deleted meanwhile
+        raise APIError(404, *FEATURE_NOT_FOUND)
     return StoryOut(**story), 201
 
 
@@ -80,17 +81,16 @@ async def create_feature_story(feature_id: str, data: StoryIn) -> tuple[StoryOut
 )
 async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
     """Draft stories for an approved feature (Server-Sent Events: chunk*, stories | error, done). Nothing is saved."""
-    user_id = current_user_id()
-    database = db.current()
-    async with db.connection() as conn:
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        user_id = caller.id
         feature = await service.approved_feature(conn, user_id=user_id, feature_id=feature_id)
         epic = await epics.get_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
-        call = await prepare_ai_call(conn, user_id=user_id)
+        call = await ai.prepare(conn, user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
     system, messages = prompts.generate_prompt(epic, feature, context, data.count)
-    return event_stream(
-        draft_events(call, system, messages, database=database, schema=GeneratedStories, event="stories")
-    )
+    drafts = ai.drafts(call, system, messages, schema=GeneratedStories, event="stories")
+    return sse.stream(drafts, after_error=ai.AFTER_FAILED_DRAFTS)
 
 
 @blueprint.get(f"/{STORY_ID}")
@@ -98,8 +98,9 @@ async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
 @validate_response(StoryOut)
 async def get_story(story_id: str) -> StoryOut:
     """One feature-bound story (a standalone story is served under /standalone)."""
-    async with db.connection() as conn:
-        story = await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        story = await service.owned_story(conn, user_id=caller.id, story_id=story_id, standalone=False)
     return StoryOut(**story)
 
 
@@ -109,11 +110,14 @@ async def get_story(story_id: str) -> StoryOut:
 @validate_response(StoryOut)
 async def update_story(story_id: str, data: StoryUpdateIn) -> StoryOut:
     """Change a story's content; 400 once it is approved."""
-    async with db.transaction() as conn:
-        story = await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        # Read first: a standalone story is 404 here, and an approved one 400.
+        story = await service.owned_story(conn, user_id=caller.id, story_id=story_id, standalone=False)
         updated = None
         if story["current_stage"] != "approved":
-            updated = await repo.update_story(conn, story_id=story_id, **data.model_dump(exclude_none=True))
+            changes = data.model_dump(exclude_none=True)
+            updated = await repo.update_story(conn, user_id=caller.id, story_id=story_id, **changes)
     if updated is None:
         raise APIError(400, "STORY_APPROVED", "Cannot update approved stories")
     return StoryOut(**updated)
@@ -124,8 +128,9 @@ async def update_story(story_id: str, data: StoryUpdateIn) -> StoryOut:
 @validate_response(MessageOut)
 async def delete_story(story_id: str) -> MessageOut:
     """Delete a feature-bound story with its conversation."""
-    async with db.transaction() as conn:
-        deleted = await repo.delete_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        deleted = await repo.delete_story(conn, user_id=caller.id, story_id=story_id, standalone=False)
     if not deleted:
         raise APIError(404, *service.NOT_FOUND)
     return MessageOut(message="User story deleted")
@@ -136,9 +141,11 @@ async def delete_story(story_id: str) -> MessageOut:
 @validate_response(StoryOut)
 async def approve_story(story_id: str) -> StoryOut:
     """Approve a story: its content is frozen from now on."""
-    async with db.transaction() as conn:
-        await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
-        approved = await repo.approve_story(conn, story_id=story_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        # Read first: a standalone story is 404 here, and an approved one 400.
+        await service.owned_story(conn, user_id=caller.id, story_id=story_id, standalone=False)
+        approved = await repo.approve_story(conn, user_id=caller.id, story_id=story_id)
     if approved is None:
         raise APIError(400, "STORY_ALREADY_APPROVED", "Story is already approved")
     return StoryOut(**approved)
@@ -149,9 +156,10 @@ async def approve_story(story_id: str) -> StoryOut:
 @validate_response(list[ConversationEventOut])
 async def conversation(story_id: str) -> list[ConversationEventOut]:
     """The refinement conversation about a story, oldest first."""
-    async with db.connection() as conn:
-        await service.owned_story(conn, user_id=current_user_id(), story_id=story_id, standalone=False)
-        events = await repo.list_events(conn, story_id=story_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await service.owned_story(conn, user_id=caller.id, story_id=story_id, standalone=False)  # 404, not []
+        events = await repo.list_events(conn, user_id=caller.id, story_id=story_id)
     return [ConversationEventOut(**event) for event in events]
 
 
@@ -167,30 +175,28 @@ async def conversation(story_id: str) -> list[ConversationEventOut]:
 )
 async def chat(story_id: str, data: ChatIn) -> Response:
     """Refine a story with the assistant (Server-Sent Events: chunk*, story_updated?, done | error)."""
-    user_id = current_user_id()
-    database = db.current()
-    conversation = await conversation_idle(user_id, "story", story_id)
-    async with db.transaction() as conn:  # prelude
+    caller = current_caller()
+    conversation = await conversation_idle(caller.session_key, "story", story_id)
+    async with db.transaction(caller) as conn:  # prelude
+        user_id = caller.id
         story = await service.owned_story(conn, user_id=user_id, story_id=story_id, standalone=False)
         if story["current_stage"] == "approved":
             raise APIError(400, "STORY_APPROVED", "Cannot refine approved stories")
         feature = await owned_feature(conn, user_id=user_id, feature_id=story["feature_id"])
-        call = await prepare_ai_call(conn, user_id=user_id)
+        call = await ai.prepare(conn, user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
-        history = await repo.recent_messages(conn, story_id=story_id, limit=prompts.HISTORY_LIMIT)
-        await repo.start_refining(conn, story_id=story_id)
+        history = await repo.recent_messages(conn, user_id=user_id, story_id=story_id, limit=prompts.HISTORY_LIMIT)
+        await repo.start_refining(conn, user_id=user_id, story_id=story_id)
         ids = {"story_id": story_id, "feature_id": feature["feature_id"], "epic_id": feature["epic_id"]}
-        await repo.add_event(conn, **ids, role="user", content=data.content)
-    save_reply = service.refine_epilogue(**ids, metadata=call_metadata(call, prompts.PROMPT_VERSION))
-    return event_stream(
-        refinement_events(
-            call,
-            prompts.refine_system_prompt(story, feature, context),
-            prompts.chat_messages(history, data.content),
-            database=database,
-            tag=prompts.UPDATE_TAG,
-            update=StoryUpdate,
-            epilogue=save_reply,
-            conversation=conversation,
-        )
+        await repo.add_event(conn, user_id=user_id, **ids, role="user", content=data.content)
+    refinement = ai.Refinement(
+        call,
+        prompts.refine_system_prompt(story, feature, context),
+        prompts.chat_messages(history, data.content),
+        tag=prompts.UPDATE_TAG,
+        update=StoryUpdate,
+        event="story_updated",
+        metadata=ai.call_metadata(call, prompts.PROMPT_VERSION),
+        writes=service.refinement_writes(user_id=user_id, **ids),
     )
+    return sse.stream(refinement.events(), save=refinement.save, conversation=conversation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from jarlpm.db.schema import STORY_PRIORITIES
+from jarlpm.stories.tables import STORY_PRIORITIES
 
 DEFAULT_PRIORITY = "should-have"
 

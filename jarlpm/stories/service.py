@@ -6,8 +6,7 @@ from asyncpg import Connection
 
 from jarlpm.errors import APIError
 from jarlpm.features.service import owned_feature
-from jarlpm.http.conversations import refinement_epilogue
-from jarlpm.http.sse import Epilogue
+from jarlpm.ai import RefinementWrites
 from jarlpm.stories import repo
 
 NOT_FOUND = ("STORY_NOT_FOUND", "User story not found")
@@ -28,12 +27,15 @@ async def approved_feature(conn: Connection, *, user_id: str, feature_id: str) -
     return feature
 
 
-def refine_epilogue(*, story_id: str, feature_id: str | None, epic_id: str | None, metadata: dict) -> Epilogue:
-    """Saves the assistant's reply, then applies its validated update (announced as `story_updated`)."""
+def refinement_writes(
+    *, user_id: str, story_id: str, feature_id: str | None, epic_id: str | None
+) -> RefinementWrites:
+    """What a refinement stores: the assistant's reply, then its validated update (`story_updated`)."""
 
     async def save_reply(conn: Connection, text: str, reply_metadata: dict) -> None:
         await repo.add_event(
             conn,
+            user_id=user_id,
             story_id=story_id,
             feature_id=feature_id,
             epic_id=epic_id,
@@ -43,6 +45,6 @@ def refine_epilogue(*, story_id: str, feature_id: str | None, epic_id: str | Non
         )
 
     async def apply_update(conn: Connection, changes: dict) -> bool:
-        return await repo.update_story(conn, story_id=story_id, **changes) is not None
+        return await repo.update_story(conn, user_id=user_id, story_id=story_id, **changes) is not None
 
-    return refinement_epilogue(metadata=metadata, event="story_updated", save_reply=save_reply, apply_update=apply_update)
+    return RefinementWrites(save_reply=save_reply, apply_update=apply_update)

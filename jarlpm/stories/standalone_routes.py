@@ -9,22 +9,16 @@ from __future__ import annotations
 from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
-from jarlpm import db
+from jarlpm import ai, db
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
-from jarlpm.http.auth import current_user_id, login_required
-from jarlpm.http.conversations import (
-    InterviewIn,
-    call_metadata,
-    interview_events,
-    refinement_events,
-)
+from jarlpm.http.auth import current_caller, login_required
+from jarlpm.ai import InterviewIn
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http.sse import event_stream
-from jarlpm.llm_providers.service import prepare_ai_call
+from jarlpm.http import sse
 from jarlpm.stories import prompts, repo, service
 from jarlpm.stories.models import (
     AllStoriesFilter,
@@ -64,9 +58,10 @@ def _refuse_approved(story: dict, action: str, *, status: int = 409) -> None:
 @validate_response(list[StoryOut])
 async def list_all(query_args: AllStoriesFilter) -> list[StoryOut]:
     """Every story the user owns, feature-bound and standalone, newest first."""
-    async with db.connection() as conn:
+    caller = current_caller()
+    async with db.connection(caller) as conn:
         stories = await repo.list_stories(
-            conn, user_id=current_user_id(), stage=query_args.stage, standalone=query_args.standalone
+            conn, user_id=caller.id, stage=query_args.stage, standalone=query_args.standalone
         )
     return [StoryOut(**story) for story in stories]
 
@@ -77,8 +72,9 @@ async def list_all(query_args: AllStoriesFilter) -> list[StoryOut]:
 @validate_response(list[StoryOut])
 async def list_standalone(query_args: StoryFilter) -> list[StoryOut]:
     """The user's standalone stories, newest first, optionally of one stage."""
-    async with db.connection() as conn:
-        stories = await repo.list_stories(conn, user_id=current_user_id(), stage=query_args.stage, standalone=True)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        stories = await repo.list_stories(conn, user_id=caller.id, stage=query_args.stage, standalone=True)
     return [StoryOut(**story) for story in stories]
 
 
@@ -89,8 +85,9 @@ async def list_standalone(query_args: StoryFilter) -> list[StoryOut]:
 @validate_response(StoryOut, 201)
 async def create_standalone(data: StandaloneStoryIn) -> tuple[StoryOut, int]:
     """Create a story that belongs to no feature."""
-    async with db.connection() as conn:
-        story = await repo.create_story(conn, user_id=current_user_id(), feature_id=None, **data.model_dump())
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        story = await repo.create_story(conn, user_id=caller.id, feature_id=None, **data.model_dump())
     return StoryOut(**story), 201
 
 
@@ -99,8 +96,9 @@ async def create_standalone(data: StandaloneStoryIn) -> tuple[StoryOut, int]:
 @validate_response(StoryOut)
 async def get_standalone(story_id: str) -> StoryOut:
     """One standalone story."""
-    async with db.connection() as conn:
-        story = await _standalone(conn, user_id=current_user_id(), story_id=story_id)
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        story = await _standalone(conn, user_id=caller.id, story_id=story_id)
     return StoryOut(**story)
 
 
@@ -110,10 +108,13 @@ async def get_standalone(story_id: str) -> StoryOut:
 @validate_response(StoryOut)
 async def update_standalone(story_id: str, data: StoryUpdateIn) -> StoryOut:
     """Change a standalone story; 409 once it is approved."""
-    async with db.transaction() as conn:
-        story = await _standalone(conn, user_id=current_user_id(), story_id=story_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        # Read first: a feature-bound story is 400 here, and an approved one 409.
+        story = await _standalone(conn, user_id=caller.id, story_id=story_id)
         _refuse_approved(story, "update")
-        updated = await repo.update_story(conn, story_id=story_id, **data.model_dump(exclude_none=True))
+        changes = data.model_dump(exclude_none=True)
+        updated = await repo.update_story(conn, user_id=caller.id, story_id=story_id, **changes)
     if updated is None:  # approved by a concurrent request
         raise APIError(409, "STORY_APPROVED", "Cannot update an approved story")
     return StoryOut(**updated)
@@ -124,10 +125,10 @@ async def update_standalone(story_id: str, data: StoryUpdateIn) -> StoryOut:
 @validate_response(MessageOut)
 async def delete_standalone(story_id: str) -> MessageOut:
     """Delete a standalone story with its conversation; 409 once it is approved."""
-    user_id = current_user_id()
-    async with db.transaction() as conn:
-        _refuse_approved(await _standalone(conn, user_id=user_id, story_id=story_id), "delete")
-        await repo.delete_story(conn, user_id=user_id, story_id=story_id, standalone=True)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        _refuse_approved(await _standalone(conn, user_id=caller.id, story_id=story_id), "delete")
+        await repo.delete_story(conn, user_id=caller.id, story_id=story_id, standalone=True)
     return MessageOut(message="User story deleted")
 
 
@@ -136,9 +137,11 @@ async def delete_standalone(story_id: str) -> MessageOut:
 @validate_response(StoryOut)
 async def approve_standalone(story_id: str) -> StoryOut:
     """Approve a standalone story: its content is frozen from now on."""
-    async with db.transaction() as conn:
-        await _standalone(conn, user_id=current_user_id(), story_id=story_id)
-        approved = await repo.approve_story(conn, story_id=story_id)
+    caller = current_caller()
+    async with db.transaction(caller) as conn:
+        # Read first: a feature-bound story is NOT_STANDALONE and a missing one 404, not STORY_ALREADY_APPROVED.
+        await _standalone(conn, user_id=caller.id, story_id=story_id)
+        approved = await repo.approve_story(conn, user_id=caller.id, story_id=story_id)
     if approved is None:
         raise APIError(400, "STORY_ALREADY_APPROVED", "Story is already approved")
     return StoryOut(**approved)
@@ -156,31 +159,30 @@ async def approve_standalone(story_id: str) -> StoryOut:
 )
 async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
     """Refine a standalone story (Server-Sent Events: chunk*, story_updated?, done | error); the server keeps the history."""
-    user_id = current_user_id()
-    database = db.current()
-    conversation = await conversation_idle(user_id, "story", story_id)
-    async with db.transaction() as conn:  # prelude
+    caller = current_caller()
+    conversation = await conversation_idle(caller.session_key, "story", story_id)
+    async with db.transaction(caller) as conn:  # prelude
+        user_id = caller.id
         story = await _standalone(conn, user_id=user_id, story_id=story_id)
         _refuse_approved(story, "refine", status=400)
-        call = await prepare_ai_call(conn, user_id=user_id)
+        call = await ai.prepare(conn, user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
-        history = await repo.recent_messages(conn, story_id=story_id, limit=prompts.HISTORY_LIMIT)
-        await repo.start_refining(conn, story_id=story_id)
-        await repo.add_event(conn, story_id=story_id, feature_id=None, epic_id=None, role="user", content=data.content)
-    metadata = call_metadata(call, prompts.PROMPT_VERSION)
-    save_reply = service.refine_epilogue(story_id=story_id, feature_id=None, epic_id=None, metadata=metadata)
-    return event_stream(
-        refinement_events(
-            call,
-            prompts.refine_system_prompt(story, None, context),
-            prompts.chat_messages(history, data.content),
-            database=database,
-            tag=prompts.UPDATE_TAG,
-            update=StoryUpdate,
-            epilogue=save_reply,
-            conversation=conversation,
+        history = await repo.recent_messages(conn, user_id=user_id, story_id=story_id, limit=prompts.HISTORY_LIMIT)
+        await repo.start_refining(conn, user_id=user_id, story_id=story_id)
+        await repo.add_event(
+            conn, user_id=user_id, story_id=story_id, feature_id=None, epic_id=None, role="user", content=data.content
         )
+    refinement = ai.Refinement(
+        call,
+        prompts.refine_system_prompt(story, None, context),
+        prompts.chat_messages(history, data.content),
+        tag=prompts.UPDATE_TAG,
+        update=StoryUpdate,
+        event="story_updated",
+        metadata=ai.call_metadata(call, prompts.PROMPT_VERSION),
+        writes=service.refinement_writes(user_id=user_id, story_id=story_id, feature_id=None, epic_id=None),
     )
+    return sse.stream(refinement.events(), save=refinement.save, conversation=conversation)
 
 
 @blueprint.post("/ai/chat")
@@ -195,13 +197,12 @@ async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
 async def interview(data: InterviewIn) -> Response:
     """The story interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete}).
     The client keeps the history; nothing is stored."""
-    user_id = current_user_id()
-    database = db.current()
-    async with db.connection() as conn:
-        call = await prepare_ai_call(conn, user_id=user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
-    system = prompts.interview_system_prompt(context)
-    return event_stream(interview_events(call, system, data.messages(), database=database, proposal=StoryProposal))
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        call = await ai.prepare(conn, caller.id)
+        context = await delivery_context.get_context(conn, user_id=caller.id)
+    interview = ai.Interview(call, prompts.interview_system_prompt(context), data.messages(), proposal=StoryProposal)
+    return sse.stream(interview.events(), done=interview.done)
 
 
 @blueprint.post("/ai/create-from-proposal")
@@ -211,8 +212,9 @@ async def interview(data: InterviewIn) -> Response:
 @validate_response(StoryOut)
 async def create_from_proposal(data: StoryProposal) -> StoryOut:
     """Save the interview's proposal as a standalone story."""
-    async with db.connection() as conn:
+    caller = current_caller()
+    async with db.connection(caller) as conn:
         story = await repo.create_story(
-            conn, user_id=current_user_id(), feature_id=None, source="ai_generated", **data.model_dump()
+            conn, user_id=caller.id, feature_id=None, source="ai_generated", **data.model_dump()
         )
     return StoryOut(**story)

@@ -7,7 +7,7 @@ from quart_schema import validate_response
 
 from jarlpm import db
 from jarlpm.http import current_settings
-from jarlpm.http.auth import current_user_id, login_required, public
+from jarlpm.http.auth import current_caller, login_required, public
 from jarlpm.http.openapi import no_database
 from jarlpm.subscriptions import repo
 from jarlpm.subscriptions.models import PricingOut, StatusOut
@@ -21,8 +21,9 @@ blueprint = Blueprint("subscriptions", __name__, url_prefix="/subscription")
 @validate_response(StatusOut)
 async def status() -> StatusOut:
     """The user's subscription status (always `active` when billing is off)."""
-    async with db.connection() as conn:
-        subscription = await repo.get_subscription(conn, user_id=current_user_id())
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        subscription = await repo.get_subscription(conn, user_id=caller.id)
     effective = effective_status(subscription, billing_enabled=current_settings().billing_enabled)
     if subscription is None:
         return StatusOut(status=effective)

@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from tests.bugs.test_bugs import create
+from tests.builders import create_bug, new_user
 from tests.db.helpers import fetch
 from tests.fakes.llm_server import Reply
-from tests.features.conftest import stream_events
-from tests.helpers import new_user
+from tests.sse import stream_events
 
 PROPOSAL = {
     "title": "Dose screen freezes after save",
@@ -64,7 +63,7 @@ async def test_an_unknown_severity_or_priority_is_400_as_for_a_new_bug(pm, datab
 
 @pytest.mark.parametrize("path", ["refine", "refine-description"])
 async def test_refine_streams_a_clearer_description_and_stores_nothing(pm, fake_llm, database_url, path) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     fake_llm.script(Reply(chunks=["Summary: ", "the screen freezes."]))
     before = await fetch(database_url, "SELECT description, updated_at FROM bugs")
     events = await stream_events(pm, f"/api/bugs/{bug['bug_id']}/ai/{path}", {})
@@ -79,7 +78,7 @@ async def test_refine_streams_a_clearer_description_and_stores_nothing(pm, fake_
 
 
 async def test_severity_is_suggested_with_reasons(pm, fake_llm) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     suggestion = {"severity": "critical", "priority": "p0", "severity_reason": "Blocks dosing.", "priority_reason": "Patient safety."}
     fake_llm.script('{"severity": "extreme"}', json.dumps(suggestion))
     response = await pm.post(f"/api/bugs/{bug['bug_id']}/ai/suggest-severity")
@@ -89,7 +88,7 @@ async def test_severity_is_suggested_with_reasons(pm, fake_llm) -> None:
 
 
 async def test_severity_failures_are_a_clear_502(pm, fake_llm) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     fake_llm.script("no", "still no", "never")
     unusable = await pm.post(f"/api/bugs/{bug['bug_id']}/ai/suggest-severity")
     assert unusable.status_code == 502
@@ -103,7 +102,7 @@ async def test_severity_failures_are_a_clear_502(pm, fake_llm) -> None:
 
 async def test_the_ai_helpers_need_a_provider(app, fake_llm) -> None:
     user = await new_user(app, "np@jarlpm.dev")
-    bug = await create(user)
+    bug = await create_bug(user)
     for path, body in (("/api/bugs/ai/chat", {"content": "hi"}), (f"/api/bugs/{bug['bug_id']}/ai/refine", None),
                        (f"/api/bugs/{bug['bug_id']}/ai/suggest-severity", None)):
         response = await user.post(path, json=body)

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.builders import BUG, approved_feature_with_stories, bug_linked_to, create_bug, locked_epic
 from tests.db.helpers import fetch
-from tests.epics.conftest import locked_epic
-from tests.features.conftest import approved_feature
 
-BUG = {
-    "title": "Dose screen freezes",
-    "description": "The ward screen freezes after saving a dose.",
-    "severity": "high",
-    "steps_to_reproduce": "1. Save a dose",
-    "priority": "p1",
-}
 BUG_KEYS = {
     "bug_id", "title", "description", "severity", "status", "steps_to_reproduce", "expected_behavior",
     "actual_behavior", "environment", "assignee_id", "priority", "due_date", "links", "link_count", "created_at",
@@ -23,18 +15,12 @@ BUG_KEYS = {
 STATUSES = ["draft", "confirmed", "in_progress", "resolved", "closed"]
 
 
-async def create(user, **overrides) -> dict:  # type: ignore[no-untyped-def]
-    response = await user.post("/api/bugs", json={**BUG, **overrides})
-    assert response.status_code == 200, await response.get_data(as_text=True)
-    return await response.get_json()
-
-
 async def bug_rows(database_url: str) -> list[dict]:
     return await fetch(database_url, "SELECT bug_id, title, severity, status, priority, is_deleted FROM bugs ORDER BY bug_id")
 
 
 async def test_create_returns_200_with_a_history_row(pm, database_url) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     assert set(bug) == BUG_KEYS
     assert (bug["status"], bug["allowed_transitions"], bug["links"], bug["link_count"]) == ("draft", ["confirmed"], [], 0)
     history = await (await pm.get(f"/api/bugs/{bug['bug_id']}/history")).get_json()
@@ -66,7 +52,7 @@ async def test_malformed_bugs_are_422(pm, database_url, body) -> None:
 
 @pytest.mark.parametrize("step", range(4))
 async def test_every_allowed_transition_moves_one_step_and_is_recorded(pm, step) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     for index in range(step + 1):
         response = await pm.post(
             f"/api/bugs/{bug['bug_id']}/transition", json={"new_status": STATUSES[index + 1], "notes": f"step {index}"}
@@ -86,7 +72,7 @@ async def test_every_allowed_transition_moves_one_step_and_is_recorded(pm, step)
      ("closed", "resolved"), ("closed", "draft"), ("draft", "reopened")],
 )
 async def test_every_other_transition_is_refused(pm, database_url, at, wanted) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     for status in STATUSES[1 : STATUSES.index(at) + 1]:
         await pm.post(f"/api/bugs/{bug['bug_id']}/transition", json={"new_status": status})
     before = await bug_rows(database_url)
@@ -99,7 +85,7 @@ async def test_every_other_transition_is_refused(pm, database_url, at, wanted) -
 
 
 async def test_edits_only_in_draft(pm, database_url) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     edited = await pm.patch(f"/api/bugs/{bug['bug_id']}", json={"title": "Screen freezes", "assignee_id": "dev-7"})
     assert edited.status_code == 200
     body = await edited.get_json()
@@ -114,7 +100,7 @@ async def test_edits_only_in_draft(pm, database_url) -> None:
 
 
 async def test_soft_delete_hides_the_bug_and_keeps_its_history(pm, database_url) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     response = await pm.delete(f"/api/bugs/{bug['bug_id']}")
     assert (response.status_code, await response.get_json()) == (200, {"message": "Bug deleted"})
     assert (await pm.get(f"/api/bugs/{bug['bug_id']}")).status_code == 404
@@ -125,9 +111,9 @@ async def test_soft_delete_hides_the_bug_and_keeps_its_history(pm, database_url)
 
 
 async def test_list_filters_and_sorts_on_allowed_columns(pm) -> None:
-    low = await create(pm, title="A low one", severity="low", priority="p3")
-    critical = await create(pm, title="B critical", severity="critical", priority="p0")
-    medium = await create(pm, title="C medium", severity="medium", priority=None)
+    low = await create_bug(pm, title="A low one", severity="low", priority="p3")
+    critical = await create_bug(pm, title="B critical", severity="critical", priority="p0")
+    medium = await create_bug(pm, title="C medium", severity="medium", priority=None)
     await pm.post(f"/api/bugs/{critical['bug_id']}/transition", json={"new_status": "confirmed"})
 
     async def ids(query: str) -> list[str]:
@@ -149,12 +135,8 @@ async def test_list_filters_and_sorts_on_allowed_columns(pm) -> None:
 
 
 async def test_links_to_owned_work_by_entity_and_gone_with_the_story(pm, fake_llm, database_url) -> None:
-    epic_id = await locked_epic(pm, fake_llm)
-    feature = await approved_feature(pm, epic_id)
-    story = await (
-        await pm.post(f"/api/stories/feature/{feature['feature_id']}", json={"persona": "p", "action": "a", "benefit": "b"})
-    ).get_json()
-    bug = await create(pm, links=[{"entity_type": "epic", "entity_id": epic_id}])
+    epic_id, feature, [story] = await approved_feature_with_stories(pm, fake_llm)
+    bug = await bug_linked_to(pm, epic=epic_id)
     assert [(l["entity_type"], l["entity_id"]) for l in bug["links"]] == [("epic", epic_id)] and bug["link_count"] == 1
     added = await pm.post(
         f"/api/bugs/{bug['bug_id']}/links",
@@ -192,7 +174,7 @@ async def test_a_link_to_another_users_story_is_refused(pm, other, fake_llm, dat
     theirs = await (
         await other.post("/api/stories/standalone", json={"persona": "p", "action": "a", "benefit": "b"})
     ).get_json()
-    bug = await create(pm)
+    bug = await create_bug(pm)
     response = await pm.post(f"/api/bugs/{bug['bug_id']}/links", json={"links": [{"entity_type": "story", "entity_id": theirs["story_id"]}]})
     assert response.status_code == 400
     assert (await response.get_json())["code"] == "LINK_TARGET_NOT_FOUND"
@@ -202,7 +184,7 @@ async def test_a_link_to_another_users_story_is_refused(pm, other, fake_llm, dat
 
 
 async def test_another_user_gets_404_on_every_bug_route(pm, other, fake_llm, database_url) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     before = await bug_rows(database_url)
     for method, path, body in [
         ("GET", f"/api/bugs/{bug['bug_id']}", None),
@@ -227,7 +209,7 @@ async def test_another_user_gets_404_on_every_bug_route(pm, other, fake_llm, dat
 async def test_history_rows_are_append_only(pm, database_url) -> None:
     import asyncpg
 
-    await create(pm)
+    await create_bug(pm)
     with pytest.raises(asyncpg.RestrictViolationError):
         await fetch(database_url, "UPDATE bug_status_history SET notes = 'rewritten'")
     with pytest.raises(asyncpg.RestrictViolationError):
@@ -246,15 +228,15 @@ async def test_history_rows_are_append_only(pm, database_url) -> None:
     ],
 )
 async def test_by_entity_for_a_missing_id_is_an_empty_list(pm, entity_type, entity_id) -> None:
-    await create(pm)
+    await create_bug(pm)
     response = await pm.get(f"/api/bugs/by-entity/{entity_type}/{entity_id}")
     assert (response.status_code, await response.get_json()) == (200, [])
 
 
 async def test_by_entity_for_another_users_work_looks_like_a_missing_id(pm, other, fake_llm) -> None:
     epic_id = await locked_epic(other, fake_llm)
-    await create(other, links=[{"entity_type": "epic", "entity_id": epic_id}])
-    await create(pm)
+    await bug_linked_to(other, epic=epic_id)
+    await create_bug(pm)
     response = await pm.get(f"/api/bugs/by-entity/epic/{epic_id}")
     assert (response.status_code, await response.get_json()) == (200, [])
 
@@ -279,7 +261,7 @@ async def test_by_entity_with_an_unknown_type_is_400_naming_it(pm, entity_type) 
     ],
 )
 async def test_a_due_date_out_of_range_is_422_and_changes_nothing(pm, database_url, due_date) -> None:
-    bug = await create(pm)
+    bug = await create_bug(pm)
     before = await fetch(database_url, "SELECT bug_id, due_date, updated_at FROM bugs")
     for method, path in (("POST", "/api/bugs"), ("PATCH", f"/api/bugs/{bug['bug_id']}")):
         response = await pm.call(method, path, json={**BUG, "due_date": due_date})
@@ -291,7 +273,7 @@ async def test_a_due_date_out_of_range_is_422_and_changes_nothing(pm, database_u
 
 @pytest.mark.parametrize("due_date", ["1900-01-01T00:00:00+14:00", "2999-12-31T23:59:59-12:00", "2026-03-01"])
 async def test_a_due_date_inside_the_range_round_trips(pm, due_date) -> None:
-    bug = await create(pm, due_date=due_date)
+    bug = await create_bug(pm, due_date=due_date)
     fetched = await (await pm.get(f"/api/bugs/{bug['bug_id']}")).get_json()
     assert fetched["due_date"] == bug["due_date"] is not None
 
@@ -301,13 +283,13 @@ async def test_a_due_date_inside_the_range_round_trips(pm, due_date) -> None:
     ["offset=99999999999999999999", "offset=9223372036854775808", "offset=-1", "limit=99999999999999999999", "limit=-5"],
 )
 async def test_paging_beyond_what_postgresql_takes_is_422(pm, query) -> None:
-    await create(pm)
+    await create_bug(pm)
     response = await pm.get(f"/api/bugs?{query}")
     assert response.status_code == 422
     assert (await response.get_json())["code"] == "VALIDATION_ERROR"
 
 
 async def test_the_largest_offset_postgresql_takes_is_an_empty_page(pm) -> None:
-    await create(pm)
+    await create_bug(pm)
     response = await pm.get(f"/api/bugs?offset={2**63 - 1}")
     assert (response.status_code, await response.get_json()) == (200, [])

@@ -9,8 +9,8 @@ import asyncpg
 from jarlpm.db.pool import init_connection
 from jarlpm.db.urls import connect_target
 from jarlpm.delivery_context import repo
+from tests.builders import new_user
 from tests.db.helpers import fetch
-from tests.helpers import new_user
 
 CONCURRENT = 10
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.builders import new_user
 from tests.db.helpers import fetch
-from tests.helpers import new_user
 
 CONTEXT_KEYS = {
     "context_id", "industry", "delivery_methodology", "sprint_cycle_length", "sprint_start_date", "num_developers",

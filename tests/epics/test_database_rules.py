@@ -6,8 +6,8 @@ import asyncpg
 import pytest
 
 from jarlpm.db.urls import connect_target
+from tests.builders import create_epic, locked_epic
 from tests.db.helpers import fetch
-from tests.epics.conftest import create_epic, locked_epic
 
 
 async def in_transaction(url: str, *statements: str) -> None:

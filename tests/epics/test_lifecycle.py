@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.builders import FINAL, OUTCOME, PROBLEM, chat, confirm, create_epic
 from tests.db.helpers import fetch
-from tests.epics.conftest import FINAL, OUTCOME, PROBLEM, chat, confirm, create_epic
 
 EPIC_KEYS = {
     "epic_id", "title", "current_stage", "snapshot", "pending_proposal", "moscow_score", "created_at", "updated_at",

@@ -3,7 +3,7 @@ error, and the transcript holds exactly what was shown (never a 500, never an em
 
 from __future__ import annotations
 
-from tests.epics.conftest import chat, create_epic
+from tests.builders import chat, create_epic
 from tests.fakes.llm_server import Reply
 from tests.helpers import User
 

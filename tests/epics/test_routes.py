@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from jarlpm.app import create_app
+from tests.builders import PROBLEM, chat, create_epic, new_user, with_provider
 from tests.db.helpers import fetch
-from tests.epics.conftest import PROBLEM, chat, create_epic
 from tests.fakes.llm_server import Reply
-from tests.helpers import new_user, with_provider
-from tests.serving import parse_frames
+from tests.sse import parse_frames
 
 HISTORY_TABLES = ("epic_snapshots", "epic_transcript_events", "epic_decisions", "epic_artifacts")
 

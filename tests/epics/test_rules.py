@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from jarlpm.epics.rules import find_proposal, parse_epic_final, pending_proposal, permissions
-from tests.epics.conftest import FINAL, OUTCOME, PROBLEM
+from tests.builders import FINAL, OUTCOME, PROBLEM
 
 
 def test_a_proposal_is_found_only_in_the_stage_that_accepts_it() -> None:

@@ -7,18 +7,16 @@ import asyncio
 import httpx
 
 from jarlpm.app import create_app
+from tests.builders import PROBLEM
 from tests.db.helpers import fetch
-from tests.epics.conftest import PROBLEM
-from tests.fakes.llm_server import VALID_KEY, Reply
+from tests.fakes.llm_server import Reply
 from tests.helpers import PASSWORD
-from tests.serving import parse_frames, served
+from tests.serving import served, signed_in
+from tests.sse import parse_frames, read_until_chunks
 
 
 async def signed_in_with_epic(http: httpx.AsyncClient) -> tuple[dict[str, str], str]:
-    signup = await http.post("/api/auth/signup", json={"email": "s@jarlpm.dev", "password": PASSWORD, "name": "S"})
-    headers = {"Authorization": f"Bearer {signup.cookies['session_token']}"}
-    http.cookies.clear()
-    await http.post("/api/llm-providers", json={"provider": "anthropic", "api_key": VALID_KEY}, headers=headers)
+    headers = await signed_in(http, "anthropic")
     epic = await http.post("/api/epics", json={"title": "Streaming"}, headers=headers)
     return headers, epic.json()["epic_id"]
 
@@ -35,10 +33,7 @@ async def test_the_pool_of_one_serves_other_requests_while_a_chat_is_held_open(m
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers, epic_id = await signed_in_with_epic(http)
         async with http.stream("POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers) as response:
-            reader = response.aiter_text()
-            received = ""
-            while '"type":"chunk"' not in received:
-                received += await anext(reader)
+            received, reader = await read_until_chunks(response, 1)
             listed = await http.get("/api/epics", headers=headers)
             login = await http.post("/api/auth/login", json={"email": "s@jarlpm.dev", "password": PASSWORD})
             http.cookies.clear()
@@ -61,11 +56,8 @@ async def test_a_disconnect_after_three_chunks_stores_the_whole_reply_and_its_pr
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers, epic_id = await signed_in_with_epic(http)
         async with http.stream("POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers) as response:
-            received = ""
-            async for text in response.aiter_text():
-                received += text
-                if received.count('"type":"chunk"') == 3:
-                    break  # the client goes away (a reload) with most of the reply still to come
+            # The client goes away (a reload) with most of the reply still to come.
+            await read_until_chunks(response, 3)
         rows = await eventually(lambda: assistant_rows(database_url))
         epic = (await http.get(f"/api/epics/{epic_id}", headers=headers)).json()
     assert len(pieces) > 3

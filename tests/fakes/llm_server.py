@@ -49,6 +49,8 @@ class Reply:
     raw_body: bytes | None = None  # the whole answer, at once, with `status` (streamed or not); text/html unless told
     raw_chunks: list[bytes] | None = None  # streamed: sent as is in place of the text frames, paced like them
     content_type: str | None = None  # overrides the Content-Type of whatever is answered
+    input_tokens: int = 11  # the usage the fake reports (OpenAI: only when the request asks for it)
+    output_tokens: int = 7
 
     def pieces(self) -> list[str]:
         return self.chunks if self.chunks is not None else re.findall(r"\S+\s*|\s+", self.text) or [""]
@@ -76,6 +78,7 @@ class RecordedRequest:
 class FakeLLMServer:
     valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
     models_status: int = 200  # inject a failure into GET /v1/models
+    refuse_stream_options: bool = False  # answer 400 to `stream_options`, as some local servers do
     models_raw_body: bytes | None = None  # answer GET /v1/models with these bytes (text/html) instead
     requests: list[RecordedRequest] = field(default_factory=list)
     default: Reply = field(default_factory=Reply)  # what answers when no reply is scripted
@@ -123,6 +126,7 @@ class FakeLLMServer:
         self.valid_keys = {VALID_KEY}
         self.models_status = 200
         self.models_raw_body = None
+        self.refuse_stream_options = False
         self.default = Reply()
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._new_release_event)
@@ -279,6 +283,8 @@ def _build_app(server: FakeLLMServer) -> Quart:
             return _openai_error(reply.status, f"injected HTTP {reply.status}")
         model = body.get("model", "gpt-fake")
         text = reply.text if reply.chunks is None else "".join(reply.chunks)
+        if body.get("stream_options") is not None and server.refuse_stream_options:
+            return _openai_error(400, "Unrecognized request argument supplied: stream_options")
         if not body.get("stream"):
             await pace(reply, 0)
             await finish(reply)
@@ -289,7 +295,7 @@ def _build_app(server: FakeLLMServer) -> Quart:
                 "created": int(time.time()),
                 "model": model,
                 "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                "usage": _openai_usage(reply),
             }
             return Response(json.dumps(completion), content_type=reply.content_type or "application/json")
 
@@ -304,6 +310,8 @@ def _build_app(server: FakeLLMServer) -> Quart:
                     yield frame
                 await finish(reply)
                 yield _sse(_openai_chunk(model, {}, "stop"))
+                if (body.get("stream_options") or {}).get("include_usage"):
+                    yield _sse({**_openai_chunk(model, {}, None), "choices": [], "usage": _openai_usage(reply)})
                 yield b"data: [DONE]\n\n"
             finally:
                 server.open_streams -= 1
@@ -325,13 +333,15 @@ def _build_app(server: FakeLLMServer) -> Quart:
         if not body.get("stream"):
             await pace(reply, 0)
             await finish(reply)
-            message = _anthropic_message(model, [{"type": "text", "text": text}], "end_turn")
+            message = _anthropic_message(model, [{"type": "text", "text": text}], "end_turn", reply)
             return Response(json.dumps(message), content_type=reply.content_type or "application/json")
 
         async def stream() -> AsyncIterator[bytes]:
             server.open_streams += 1
             try:
-                yield _sse({"type": "message_start", "message": _anthropic_message(model, [], None)}, "message_start")
+                started = _anthropic_message(model, [], None, reply)
+                started["usage"] = {"input_tokens": reply.input_tokens, "output_tokens": 1}
+                yield _sse({"type": "message_start", "message": started}, "message_start")
                 start = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
                 yield _sse(start, "content_block_start")
                 for index, frame in enumerate(reply.frames(lambda _, piece: anthropic_text_frame(piece))):
@@ -340,7 +350,8 @@ def _build_app(server: FakeLLMServer) -> Quart:
                 await finish(reply)
                 yield _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
                 end = {"stop_reason": "end_turn", "stop_sequence": None}
-                yield _sse({"type": "message_delta", "delta": end, "usage": {"output_tokens": 1}}, "message_delta")
+                usage = {"output_tokens": reply.output_tokens}
+                yield _sse({"type": "message_delta", "delta": end, "usage": usage}, "message_delta")
                 yield _sse({"type": "message_stop"}, "message_stop")
             finally:
                 server.open_streams -= 1
@@ -384,7 +395,14 @@ def _openai_chunk(model: str, delta: dict[str, Any], finish_reason: str | None) 
     }
 
 
-def _anthropic_message(model: str, content: list[dict[str, Any]], stop_reason: str | None) -> dict[str, Any]:
+def _openai_usage(reply: Reply) -> dict[str, int]:
+    total = reply.input_tokens + reply.output_tokens
+    return {"prompt_tokens": reply.input_tokens, "completion_tokens": reply.output_tokens, "total_tokens": total}
+
+
+def _anthropic_message(
+    model: str, content: list[dict[str, Any]], stop_reason: str | None, reply: Reply
+) -> dict[str, Any]:
     return {
         "id": "msg_fake",
         "type": "message",
@@ -393,5 +411,5 @@ def _anthropic_message(model: str, content: list[dict[str, Any]], stop_reason: s
         "model": model,
         "stop_reason": stop_reason,
         "stop_sequence": None,
-        "usage": {"input_tokens": 1, "output_tokens": 1},
+        "usage": {"input_tokens": reply.input_tokens, "output_tokens": reply.output_tokens},
     }

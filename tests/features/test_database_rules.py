@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from tests.builders import create_feature
 from tests.db.helpers import fetch
-from tests.features.conftest import create_feature, stream_events
+from tests.sse import stream_events
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tests.builders import create_feature
 from tests.fakes.llm_server import Reply
-from tests.features.conftest import create_feature, stream_events
 from tests.helpers import User
+from tests.sse import stream_events
 
 
 async def test_a_reply_cut_by_the_provider_is_kept_marked_interrupted(pm: User, epic_id: str, fake_llm) -> None:  # type: ignore[no-untyped-def]

@@ -3,8 +3,9 @@ generated, saved, refined, approved → the epic deleted → nothing orphaned.""
 
 from __future__ import annotations
 
+from tests.builders import GENERATED, STORIES, fenced
 from tests.db.helpers import fetch
-from tests.features.conftest import GENERATED, STORIES, fenced, stream_events
+from tests.sse import stream_events
 
 CHILD_TABLES = ("features", "feature_conversation_events", "user_stories", "user_story_conversation_events")
 

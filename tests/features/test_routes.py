@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from jarlpm.app import create_app
+from tests.builders import GENERATED, approved_feature, create_epic, create_feature, fenced, new_user
 from tests.db.helpers import fetch
-from tests.epics.conftest import create_epic
 from tests.fakes.llm_server import Reply
-from tests.features.conftest import GENERATED, approved_feature, create_feature, fenced, stream_events
-from tests.helpers import new_user
+from tests.sse import stream_events
 
 FEATURE_KEYS = {
     "feature_id", "epic_id", "title", "description", "acceptance_criteria", "current_stage", "source", "priority",

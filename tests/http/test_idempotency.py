@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from jarlpm.db.pool import Database, DatabaseUnavailable, OutcomeUnknown
-from tests.db.helpers import fetch
+from tests.db.helpers import database_outage, fetch
 from tests.helpers import User
 
 
@@ -91,8 +91,6 @@ async def test_a_connection_lost_during_commit_is_outcome_unknown(make_settings,
 
 
 async def test_requests_while_the_database_is_gone_are_503(pm: User, pg_server, database_url) -> None:  # type: ignore[no-untyped-def]
-    from tests.http.test_replies import database_outage
-
     async with database_outage(pg_server, database_url):
         answers = [await pm.get("/api/epics") for _ in range(3)]
         created = await pm.post("/api/epics", json={"title": "During"})

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from urllib.parse import urlsplit
 
-import asyncpg
 import httpx
 
 from jarlpm.http.sse import TOO_LONG
+from tests.db.helpers import database_outage
 from tests.fakes.llm_server import Reply
-from tests.http.test_sse import messages, signed_in, start
-from tests.serving import parse_frames, served
-
-
-async def read_until_chunks(response: httpx.Response, count: int) -> tuple[str, AsyncIterator[str]]:
-    reader = response.aiter_text()
-    seen = ""
-    while seen.count('"type":"chunk"') < count:
-        seen += await anext(reader)
-    return seen, reader
+from tests.http.helpers import messages, start
+from tests.serving import served, signed_in
+from tests.sse import parse_frames, read_until_chunks
 
 
 async def until(condition, attempts: int = 200) -> None:  # type: ignore[no-untyped-def]
@@ -32,22 +22,6 @@ async def until(condition, attempts: int = 200) -> None:  # type: ignore[no-unty
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the condition never held")
-
-
-@asynccontextmanager
-async def database_outage(pg_server, database_url: str) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
-    """The test database refuses connections and loses the open ones, until the block ends."""
-    name = urlsplit(database_url).path.lstrip("/")
-    admin = await asyncpg.connect(pg_server.url("postgres"))
-    try:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name
-        )
-        yield
-    finally:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        await admin.close()
 
 
 async def test_the_final_save_waits_out_a_database_outage_with_keep_alives(

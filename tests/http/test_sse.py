@@ -8,35 +8,11 @@ import time
 import httpx
 import pytest
 
-from jarlpm.app import create_app
 from tests.db.helpers import fetch
-from tests.fakes.llm_server import VALID_KEY, Reply
-from tests.helpers import PASSWORD
-from tests.http.sse_routes import CREATE_TABLE
-from tests.http.sse_routes import blueprint as sse_test_routes
-from tests.serving import parse_frames, served
-
-
-async def start(make_settings, database_url, **overrides):  # type: ignore[no-untyped-def]
-    await fetch(database_url, CREATE_TABLE)
-    app = create_app(make_settings(database_url, **overrides))
-    app.register_blueprint(sse_test_routes)
-    return app
-
-
-async def signed_in(http: httpx.AsyncClient, provider: str | None = "openai") -> dict[str, str]:
-    signup = await http.post("/api/auth/signup", json={"email": "s@jarlpm.dev", "password": PASSWORD, "name": "S"})
-    headers = {"Authorization": f"Bearer {signup.cookies['session_token']}"}
-    http.cookies.clear()
-    if provider:
-        saved = await http.post("/api/llm-providers", json={"provider": provider, "api_key": VALID_KEY}, headers=headers)
-        assert saved.status_code == 200
-    return headers
-
-
-async def messages(database_url: str) -> list[tuple]:
-    rows = await fetch(database_url, "SELECT role, content, status FROM test_messages ORDER BY id")
-    return [(row["role"], row["content"], row["status"]) for row in rows]
+from tests.fakes.llm_server import Reply
+from tests.http.helpers import messages, start
+from tests.serving import served, signed_in
+from tests.sse import parse_frames, read_until_chunks
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
@@ -102,11 +78,7 @@ async def test_a_disconnect_does_not_cut_the_reply(make_settings, database_url, 
     async with served(app) as url, httpx.AsyncClient(base_url=url) as http:
         headers = await signed_in(http)
         async with http.stream("POST", "/api/_test/chat", json={"content": "Hi"}, headers=headers) as response:
-            seen = ""
-            async for text in response.aiter_text():
-                seen += text
-                if seen.count('"type":"chunk"') == 2:
-                    break  # leaving the block closes the connection mid-stream
+            await read_until_chunks(response, 2)  # leaving the block closes the connection mid-stream
         await asyncio.sleep(0.3)
         assert await messages(database_url) == [("user", "Hi", None)]  # still being read, not stored cut
         assert fake_llm.open_streams == 1
@@ -126,10 +98,7 @@ async def test_one_pooled_connection_stays_free_while_a_stream_is_open(make_sett
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers = await signed_in(http)
         async with http.stream("POST", "/api/_test/chat", json={"content": "Hi"}, headers=headers) as response:
-            reader = response.aiter_text()
-            stream_text = ""
-            while '"type":"chunk"' not in stream_text:
-                stream_text += await anext(reader)
+            stream_text, reader = await read_until_chunks(response, 1)
             assert fake_llm.open_streams == 1
             started = time.monotonic()
             for path in ("/api/auth/me", "/api/ready", "/api/delivery-context", "/api/llm-providers"):

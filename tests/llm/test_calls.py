@@ -7,9 +7,9 @@ import pytest
 from pydantic import BaseModel
 
 from jarlpm.llm.calls import LLMCall, ProviderError, complete, stream
-from jarlpm.llm.structured import StructuredOutputError, extract_json, structured
+from jarlpm.ai.structured import StructuredOutputError, extract_json, structured
 from tests.fakes.llm_server import VALID_KEY, Reply
-from tests.llm.conftest import MESSAGES, PROVIDERS, SYSTEM, make_call
+from tests.llm.helpers import MESSAGES, PROVIDERS, SYSTEM, make_call
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

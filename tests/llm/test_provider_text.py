@@ -8,7 +8,7 @@ import pytest
 from jarlpm.llm.calls import ProviderError, complete, stream
 from jarlpm.llm.text import DeltaCleaner, clean
 from tests.fakes.llm_server import Reply, anthropic_text_frame, openai_text_frame
-from tests.llm.conftest import MESSAGES, PROVIDERS, SYSTEM, make_call
+from tests.llm.helpers import MESSAGES, PROVIDERS, SYSTEM, make_call
 
 UNREADABLE = "The AI provider returned an unreadable answer"
 EMPTY = "The AI provider returned an empty answer"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from jarlpm.app import create_app
+from tests.builders import new_user, with_provider
 from tests.fakes.llm_server import VALID_KEY
-from tests.helpers import User, new_user, with_provider
+from tests.helpers import User
 
 MALFORMED = [
     ("http://[::1/v1", "not a valid URL"),  # urlsplit raises ValueError

@@ -9,9 +9,9 @@ import pytest
 
 from jarlpm.app import create_app
 from jarlpm.crypto import decrypt
+from tests.builders import new_user
 from tests.db.helpers import fetch
 from tests.fakes.llm_server import VALID_KEY
-from tests.helpers import new_user
 
 CONFIG_KEYS = {"config_id", "provider", "base_url", "model_name", "is_active", "created_at"}
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.builders import STORIES, approved_feature, create_feature, fenced
 from tests.db.helpers import fetch
 from tests.fakes.llm_server import Reply
-from tests.features.conftest import STORIES, approved_feature, create_feature, fenced, stream_events
+from tests.sse import stream_events
 
 STORY = {"persona": "a nurse", "action": "to log in with my badge", "benefit": "so that I start fast."}
 STORY_KEYS = {

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from tests.builders import approved_feature_with_stories, new_user
 from tests.db.helpers import fetch
 from tests.fakes.llm_server import Reply
-from tests.features.conftest import approved_feature, stream_events
-from tests.helpers import new_user
+from tests.sse import stream_events
 
 STORY = {"title": "Badge login", "persona": "nurse", "action": "log in with my badge", "benefit": "I start fast", "story_points": 3}
 
@@ -68,13 +68,7 @@ async def test_delete_a_draft(pm, database_url) -> None:
 
 
 async def test_a_feature_bound_story_is_400_here(pm, fake_llm) -> None:
-    from tests.epics.conftest import locked_epic
-
-    epic_id = await locked_epic(pm, fake_llm)
-    feature = await approved_feature(pm, epic_id)
-    bound = await (
-        await pm.post(f"/api/stories/feature/{feature['feature_id']}", json={"persona": "p", "action": "a", "benefit": "b"})
-    ).get_json()
+    _, _, [bound] = await approved_feature_with_stories(pm, fake_llm)
     response = await pm.get(f"/api/stories/standalone/{bound['story_id']}")
     assert response.status_code == 400
     assert await response.get_json() == {"detail": "This is not a standalone story", "code": "NOT_STANDALONE"}

@@ -9,8 +9,8 @@ from jarlpm import db
 from jarlpm.app import create_app
 from jarlpm.errors import APIError
 from jarlpm.subscriptions.gate import require_active_subscription
+from tests.builders import new_user
 from tests.db.helpers import fetch
-from tests.helpers import new_user
 
 
 async def test_without_billing_everyone_is_active(app) -> None:

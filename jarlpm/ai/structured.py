@@ -1,5 +1,6 @@
 """Structured output, one mechanism everywhere: ask for JSON, extract it, validate it with pydantic,
-and ask the model to repair it (up to 2 times) before giving up with a clear error."""
+and ask the model to repair it (up to 2 times) before giving up with a clear error. Every provider
+call is metered."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from jarlpm.llm.calls import LLMCall, Message, complete
+from jarlpm.ai.failures import AIFailure
+from jarlpm.ai.usage import Outcome, Stopwatch, record, usage_record
+from jarlpm.llm.calls import LLMCall, Message, ProviderError, Usage, complete
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +23,24 @@ MAX_REPAIRS = 2
 _FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 
 
-class StructuredOutputError(Exception):
-    """The model's reply did not become valid data, even after repairs. `message` is safe to show."""
+class StructuredOutputError(AIFailure):
+    """The model's reply did not become valid data, even after repairs."""
 
     def __init__(self, message: str, errors: list[str]) -> None:
         super().__init__(message)
-        self.message = message
         self.errors = errors
+
+
+async def metered_complete(call: LLMCall, system: str, messages: Sequence[Message]) -> str:
+    """`complete()`, with its usage row recorded however it ends."""
+    usage, watch = Usage(), Stopwatch()
+    outcome: Outcome = "failed"
+    try:
+        text = await complete(call, system, messages, usage)
+        outcome = "ok"
+        return text
+    finally:
+        await record(usage_record(call, usage, watch, outcome))
 
 
 def _balanced(text: str, start: int) -> str | None:
@@ -118,13 +132,17 @@ async def parse_or_repair(
                 {"role": "assistant", "content": reply},
                 {"role": "user", "content": _repair_prompt(problems, schema)},
             ]
-            reply = await complete(call, system, conversation)
+            reply = await metered_complete(call, system, conversation)
     raise AssertionError("unreachable")
 
 
 async def structured(
     call: LLMCall, system: str, messages: Sequence[Message], schema: type[T] | Any, *, max_repairs: int = MAX_REPAIRS
 ) -> T:
-    """Ask, then validate (and repair) the reply into `schema`."""
-    reply = await complete(call, system, messages)
-    return await parse_or_repair(call, system, messages, reply, schema, max_repairs=max_repairs)
+    """Ask, then validate (and repair) the reply into `schema`; AIFailure (502 AI_FAILED in a JSON route)
+    when the provider fails or the output stays unusable."""
+    try:
+        reply = await metered_complete(call, system, messages)
+        return await parse_or_repair(call, system, messages, reply, schema, max_repairs=max_repairs)
+    except ProviderError as error:
+        raise AIFailure(error.message) from None

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from jarlpm.llm.calls import LLMCall, Message, ProviderError
-from jarlpm.llm.structured import StructuredOutputError, parse_or_repair
+from jarlpm.ai.structured import StructuredOutputError, parse_or_repair
 
 log = logging.getLogger(__name__)
 
