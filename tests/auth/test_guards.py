@@ -5,6 +5,8 @@ Failed sign-ins have limits of their own: test_lockout.py.
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from jarlpm.app import create_app
@@ -172,8 +174,14 @@ async def test_test_login_gives_a_fresh_session_subscription_and_context(make_se
 
 
 LIBRARY_ROUTES = {"openapi", "swagger_ui"}
-AI_PATH_MARKERS = ("/chat", "/generate", "/ai/", "/suggest", "/refine")
-NOT_AI = ("/create-from-proposal",)  # saves what an interview proposed; calls no model
+
+
+def _views(app):  # type: ignore[no-untyped-def]
+    """(rule, view, the view's source) for every route of ours."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in LIBRARY_ROUTES:
+            view = app.view_functions[rule.endpoint]
+            yield rule, view, inspect.getsource(inspect.unwrap(view))
 
 
 def test_every_route_is_authenticated_or_explicitly_public(make_settings, database_url) -> None:
@@ -189,32 +197,43 @@ def test_every_route_is_authenticated_or_explicitly_public(make_settings, databa
     assert len(list(app.url_map.iter_rules())) > len(LIBRARY_ROUTES)
 
 
-def test_every_ai_route_is_rate_limited_per_user(make_settings, database_url) -> None:
+def test_every_ai_route_is_marked_and_rate_limited_per_user(make_settings, database_url) -> None:
+    """The markers, not path keywords: a route that prepares an AI call is an @ai_route (ai.prepare also
+    refuses at run time without it), and every @ai_route is limited per user."""
     from quart_rate_limiter import QUART_RATE_LIMITER_LIMITS_ATTRIBUTE
 
-    from jarlpm.http.rate_limits import AI_ROUTE_ATTRIBUTE
+    from jarlpm.http.rate_limits import AI_ROUTE_ATTRIBUTE, per_user
 
     app = create_app(make_settings(database_url))
-    ai_rules = [
-        rule
-        for rule in app.url_map.iter_rules()
-        if any(marker in rule.rule for marker in AI_PATH_MARKERS) and not rule.rule.endswith(NOT_AI)
-    ]
-    assert ai_rules, "the app has AI routes"
-    for rule in ai_rules:
-        view = app.view_functions[rule.endpoint]
-        assert getattr(view, AI_ROUTE_ATTRIBUTE, False), rule.rule
-        assert getattr(view, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, []), rule.rule
+    ai_views = 0
+    for rule, view, source in _views(app):
+        marked = getattr(view, AI_ROUTE_ATTRIBUTE, False)
+        assert marked or "ai.prepare(" not in source, f"{rule.rule} prepares an AI call without @ai_route"
+        if marked:
+            ai_views += 1
+            limits = getattr(view, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, [])
+            assert any(limit.key_function is per_user for limit in limits), rule.rule
+    assert ai_views >= 10, "the app has its AI routes"
+
+
+def test_every_streaming_route_is_marked(make_settings, database_url) -> None:
+    from jarlpm.http.openapi import is_streaming
+
+    app = create_app(make_settings(database_url))
+    for rule, view, source in _views(app):
+        answers_a_stream = "sse.stream(" in source
+        assert answers_a_stream == is_streaming(view), rule.rule
 
 
 def test_every_json_route_validates_its_response(make_settings, database_url) -> None:
     from quart_schema.validation import QUART_SCHEMA_RESPONSE_ATTRIBUTE
 
+    from jarlpm.http.openapi import is_streaming
+
     app = create_app(make_settings(database_url, test_login=True))
-    unvalidated = []
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions[rule.endpoint]
-        streams = "Server-Sent Events" in (view.__doc__ or "")
-        if rule.endpoint not in LIBRARY_ROUTES and not streams and not getattr(view, QUART_SCHEMA_RESPONSE_ATTRIBUTE, None):
-            unvalidated.append(rule.rule)
+    unvalidated = [
+        rule.rule
+        for rule, view, _ in _views(app)
+        if not is_streaming(view) and not getattr(view, QUART_SCHEMA_RESPONSE_ATTRIBUTE, None)
+    ]
     assert unvalidated == []

@@ -276,6 +276,8 @@ def _build_app(server: FakeLLMServer) -> Quart:
         body = await record() or {}
         if openai_key() not in server.valid_keys:
             return _openai_error(401, "Incorrect API key provided")
+        if body.get("stream_options") is not None and server.refuse_stream_options:
+            return _openai_error(400, "Unrecognized request argument supplied: stream_options")
         reply = server._next_reply()
         if reply.raw_body is not None:
             return _raw(reply)
@@ -283,8 +285,6 @@ def _build_app(server: FakeLLMServer) -> Quart:
             return _openai_error(reply.status, f"injected HTTP {reply.status}")
         model = body.get("model", "gpt-fake")
         text = reply.text if reply.chunks is None else "".join(reply.chunks)
-        if body.get("stream_options") is not None and server.refuse_stream_options:
-            return _openai_error(400, "Unrecognized request argument supplied: stream_options")
         if not body.get("stream"):
             await pace(reply, 0)
             await finish(reply)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
 from quart import Blueprint, Response, request
 
 from jarlpm import ai, db
@@ -50,3 +51,42 @@ async def chat() -> Response:
 
     keep_alive = data.get("keep_alive_seconds", 15)
     return sse.stream(ai.chunks(reply), save=save_reply, keep_alive_seconds=keep_alive, conversation=conversation)
+
+
+class Draft(BaseModel):
+    title: str
+
+
+@blueprint.post("/api/_test/drafts")
+@login_required
+@ai_route
+async def drafts() -> Response:
+    """Drafts (validated, repaired when invalid); nothing stored."""
+    data = await request.get_json()
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        call = await ai.prepare(conn, caller.id)
+    body = ai.drafts(call, "Draft.", [{"role": "user", "content": "Drafts?"}], schema=list[Draft], event="drafts")
+    return sse.stream(body, after_error=ai.AFTER_FAILED_DRAFTS, keep_alive_seconds=data.get("keep_alive_seconds", 15))
+
+
+@blueprint.post("/api/_test/call-while-holding")
+@login_required
+@ai_route
+async def call_while_holding() -> dict:
+    """Breaks the connection rule on purpose: the LLM call must refuse to run."""
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        call = await ai.prepare(conn, caller.id)
+        await ai.structured(call, "Say hi.", [{"role": "user", "content": "hi"}], Draft)
+    return {}
+
+
+@blueprint.post("/api/_test/unmarked")
+@login_required
+async def unmarked() -> dict:
+    """Prepares an AI call without @ai_route: must refuse."""
+    caller = current_caller()
+    async with db.connection(caller) as conn:
+        await ai.prepare(conn, caller.id)
+    return {}
