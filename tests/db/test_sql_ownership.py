@@ -10,13 +10,23 @@ Python is a 404, never another user's data.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+import asyncpg
 import pytest
 
+from jarlpm.auth import repo as auth_repo
+from jarlpm.bugs import repo as bugs_repo
+from jarlpm.db.pool import init_connection
 from jarlpm.db.schema import metadata
+from jarlpm.db.urls import connect_target
+from jarlpm.epics import repo as epics_repo
+from jarlpm.features import repo as features_repo
 from jarlpm.paths import sql_dir
+from jarlpm.stories import repo as stories_repo
 
 # Rows that name their owner in their own user_id column and point at no other owned row.
 OWNER_COLUMN_TABLES = frozenset(
@@ -141,7 +151,7 @@ def names_owner(sql: str) -> bool:
 
 
 def ownerless(statements: list[Statement]) -> list[Statement]:
-    return [statement for statement in statements if tenant_tables_touched(statement.sql) and not names_owner(statement.sql)]
+    return [s for s in statements if tenant_tables_touched(s.sql) and not names_owner(s.sql)]
 
 
 STATEMENTS = all_statements(sql_dir())
@@ -217,3 +227,140 @@ def test_the_check_catches_a_statement_without_its_owner(sql: str) -> None:
 )
 def test_the_check_accepts_a_statement_that_names_its_owner(sql: str) -> None:
     assert ownerless([Statement("example", "query", sql)]) == []
+
+
+# The same rule, run: a repository asked to write under another user's row writes nothing and says so.
+
+
+class Rows(NamedTuple):
+    """What the owner has, and who the intruder is."""
+
+    owner: str
+    intruder: str
+    epic_id: str
+    feature_id: str
+    story_id: str
+    bug_id: str
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    target = connect_target(url)
+    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
+    await init_connection(conn)
+    return conn
+
+
+async def _user(conn: asyncpg.Connection, email: str) -> str:
+    user = await auth_repo.create_user(conn, email=email, name="Ana", password_hash="not-a-real-hash")
+    assert user is not None
+    return user["user_id"]
+
+
+async def _owned_rows(conn: asyncpg.Connection) -> Rows:
+    owner, intruder = await _user(conn, "owner@jarlpm.dev"), await _user(conn, "intruder@jarlpm.dev")
+    epic_id = await epics_repo.create_epic(conn, user_id=owner, title="Medication entry")
+    feature = await features_repo.create_feature(
+        conn, user_id=owner, epic_id=epic_id, title="Ward entry", description="Once.", acceptance_criteria=[],
+        source="manual",
+    )
+    assert feature is not None
+    story = await stories_repo.create_story(
+        conn, user_id=owner, feature_id=feature["feature_id"], source="manual", persona="nurse", action="record",
+        benefit="once",
+    )
+    assert story is not None
+    bug_id = await bugs_repo.create_bug(conn, user_id=owner, title="Lost dose", description="Gone.", severity="high")
+    return Rows(owner, intruder, epic_id, feature["feature_id"], story["story_id"], bug_id)
+
+
+CHILD_TABLES = sorted(PARENTED_TABLES)
+
+
+async def _row_counts(conn: asyncpg.Connection) -> dict[str, int]:
+    return {table: await conn.fetchval(f"SELECT count(*) FROM {table}") for table in CHILD_TABLES}
+
+
+def _writes_as(rows: Rows, user_id: str) -> dict[str, Callable[[asyncpg.Connection], Awaitable[object]]]:
+    """Every child write, aimed at the owner's rows on behalf of `user_id`."""
+    epic = {"user_id": user_id, "epic_id": rows.epic_id}
+    return {
+        "epic event": lambda c: epics_repo.add_event(c, **epic, role="user", content="hi", stage="problem_capture"),
+        "decision": lambda c: epics_repo.add_decision(
+            c, **epic, decision_type="auto_advance", from_stage="problem_capture", to_stage=None
+        ),
+        "artifact": lambda c: epics_repo.create_artifact(
+            c, **epic, artifact_type="bug", title="t", description="d", acceptance_criteria=None, priority=None
+        ),
+        "feature": lambda c: features_repo.create_feature(
+            c, **epic, title="t", description="d", acceptance_criteria=[], source="manual"
+        ),
+        "feature event": lambda c: features_repo.add_event(
+            c, user_id=user_id, feature_id=rows.feature_id, epic_id=rows.epic_id, role="user", content="hi"
+        ),
+        "story": lambda c: stories_repo.create_story(
+            c, user_id=user_id, feature_id=rows.feature_id, source="manual", persona="p", action="a", benefit="b"
+        ),
+        "story event": lambda c: stories_repo.add_event(
+            c, user_id=user_id, story_id=rows.story_id, feature_id=rows.feature_id, epic_id=rows.epic_id, role="user",
+            content="hi",
+        ),
+        "bug history": lambda c: bugs_repo.add_history(
+            c, user_id=user_id, bug_id=rows.bug_id, from_status=None, to_status="draft", notes=None
+        ),
+        "bug link": lambda c: bugs_repo.add_link(
+            c, user_id=user_id, bug_id=rows.bug_id, entity_type="epic", entity_id=rows.epic_id
+        ),
+    }
+
+
+WRITES = sorted(_writes_as(Rows("owner", "intruder", "epic", "feature", "story", "bug"), "intruder"))  # their names
+
+
+@pytest.mark.parametrize("write", WRITES)
+async def test_a_write_under_another_users_row_writes_nothing(database_url: str, write: str) -> None:
+    conn = await _connect(database_url)
+    try:
+        rows = await _owned_rows(conn)
+        before = await _row_counts(conn)
+        assert not await _writes_as(rows, rows.intruder)[write](conn)
+        assert await _row_counts(conn) == before
+        assert await _writes_as(rows, rows.owner)[write](conn)  # the same write, by the owner, is stored
+    finally:
+        await conn.close()
+
+
+async def test_a_bug_links_only_to_its_owners_work(database_url: str) -> None:
+    conn = await _connect(database_url)
+    try:
+        rows = await _owned_rows(conn)
+        theirs = await epics_repo.create_epic(conn, user_id=rows.intruder, title="Theirs")
+        link = await bugs_repo.add_link(
+            conn, user_id=rows.owner, bug_id=rows.bug_id, entity_type="epic", entity_id=theirs
+        )
+        assert link is None
+        assert await bugs_repo.list_links(conn, user_id=rows.owner, bug_id=rows.bug_id) == []
+    finally:
+        await conn.close()
+
+
+async def test_reads_and_updates_under_another_users_row_find_nothing(database_url: str) -> None:
+    conn = await _connect(database_url)
+    try:
+        rows = await _owned_rows(conn)
+        await epics_repo.add_event(
+            conn, user_id=rows.owner, epic_id=rows.epic_id, role="user", content="hi", stage="problem_capture"
+        )
+        intruder = rows.intruder
+        assert await epics_repo.list_events(conn, user_id=intruder, epic_id=rows.epic_id) == []
+        assert await epics_repo.recent_messages(conn, user_id=intruder, epic_id=rows.epic_id, limit=5) == []
+        assert await features_repo.update_feature(conn, user_id=intruder, feature_id=rows.feature_id, title="x") is None
+        assert await features_repo.approve_feature(conn, user_id=intruder, feature_id=rows.feature_id) is None
+        assert await stories_repo.update_story(conn, user_id=intruder, story_id=rows.story_id, title="x") is None
+        assert await stories_repo.approve_story(conn, user_id=intruder, story_id=rows.story_id) is None
+        assert await epics_repo.set_pending_proposal(
+            conn, user_id=intruder, epic_id=rows.epic_id, stage="problem_capture", proposal={"x": 1}
+        ) is False
+        epic = await epics_repo.get_epic(conn, user_id=rows.owner, epic_id=rows.epic_id)
+        assert epic is not None and epic["pending_proposal"] is None
+    finally:
+        await conn.close()

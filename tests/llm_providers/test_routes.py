@@ -9,6 +9,7 @@ import pytest
 
 from jarlpm.app import create_app
 from jarlpm.crypto import decrypt
+from jarlpm.http import auth as http_auth
 from tests.builders import new_user
 from tests.db.helpers import fetch
 from tests.fakes.llm_server import VALID_KEY
@@ -174,6 +175,18 @@ async def test_routes_need_a_session(client) -> None:
     for method, path in [("GET", "/api/llm-providers"), ("POST", "/api/llm-providers"), ("POST", "/api/llm-providers/validate")]:
         response = await client.open(path, method=method, json={"provider": "openai", "api_key": VALID_KEY})
         assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/llm-providers", "/api/llm-providers/validate"])
+async def test_a_stale_session_is_refused_before_any_provider_is_called(client, fake_llm, monkeypatch, path) -> None:
+    # With the session looked up on the handler's first connection, a key check made before it would
+    # let anyone make this server call out (to a provider, or to a URL they submit).
+    monkeypatch.setattr(http_auth, "RESOLVE_UP_FRONT", False)
+    response = await client.post(
+        path, json={"provider": "openai", "api_key": VALID_KEY}, headers={"Authorization": "Bearer not-a-session"}
+    )
+    assert response.status_code == 401
+    assert fake_llm.requests == []
 
 
 async def test_the_database_allows_one_active_config_per_user(ana, fake_llm, database_url) -> None:
