@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
@@ -292,7 +292,7 @@ def _cors_origins(env: Mapping[str, str], production: bool) -> tuple[str, ...]:
     return tuple(_origin("CORS_ORIGINS", origin) for origin in origins)
 
 
-def _smtp(env: Mapping[str, str], production: bool) -> dict[str, object]:
+def _smtp(env: Mapping[str, str], production: bool) -> dict[str, Any]:
     backend = _choice(env, "EMAIL_BACKEND", EMAIL_BACKENDS, "smtp" if production else "console")
     if backend == "console" and production:
         raise ConfigError("EMAIL_BACKEND='console' is refused when JARLPM_ENV=production; accepted there: smtp")
@@ -322,8 +322,8 @@ def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
     return raw.rstrip("/")
 
 
-def _llm(env: Mapping[str, str], production: bool) -> dict[str, object]:
-    settings: dict[str, object] = {}
+def _llm(env: Mapping[str, str], production: bool) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
     for provider in ("openai", "anthropic", "google"):
         upper = provider.upper()
         settings[f"llm_{provider}_base_url"] = _base_url(env, f"LLM_{upper}_BASE_URL", DEFAULT_LLM_BASE_URLS[provider])

@@ -124,8 +124,8 @@ class Interview:
             yield item
         reply = self.reply
         block = find_fenced_json(reply.text, "proposal")
-        found = await parse_block(reply.call, reply.system, reply.messages, reply.text, block, self.envelope)
-        self.proposal = found.proposal if found else None  # type: ignore[attr-defined]
+        found: Any = await parse_block(reply.call, reply.system, reply.messages, reply.text, block, self.envelope)
+        self.proposal = found.proposal if found else None
 
     def done(self, end: StreamEnd) -> Event:
         found = self.proposal.model_dump() if self.proposal else None

@@ -3,6 +3,8 @@ outside production; it never hands out a server-owned LLM key, and every call ge
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date
 
 from quart import Blueprint
@@ -25,7 +27,7 @@ TEST_EMAIL = "testuser@jarlpm.dev"
 TEST_NAME = "Test User"
 TEST_PASSWORD = "testpassword123"
 SUBSCRIPTION_DAYS = 365
-TEST_DELIVERY_CONTEXT = {
+TEST_DELIVERY_CONTEXT: dict[str, Any] = {
     "industry": "Healthcare, Pharmacy",
     "delivery_methodology": "agile",
     "sprint_cycle_length": 14,

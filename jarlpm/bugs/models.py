@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from jarlpm.bugs.rules import allowed_transitions
-from jarlpm.bugs.tables import BUG_PRIORITIES, BUG_SEVERITIES, BUG_STATUSES
+from jarlpm.bugs.tables import BugPriority, BugSeverity, BugStatus
 from jarlpm.http.bounds import Limit, Offset, PgDateTime
 
 LongText = Field(default=None, max_length=20_000)
@@ -83,8 +83,8 @@ class BugOut(BaseModel):
 
 
 class BugQuery(BaseModel):
-    status: Literal[BUG_STATUSES] | None = None
-    severity: Literal[BUG_SEVERITIES] | None = None
+    status: BugStatus | None = None
+    severity: BugSeverity | None = None
     assignee_id: str | None = Field(default=None, max_length=50)
     linked: bool | None = None
     sort_by: Literal["created_at", "updated_at", "due_date", "severity", "status", "priority", "title"] = "updated_at"
@@ -120,12 +120,12 @@ class BugProposal(BaseModel):
 
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(min_length=1, max_length=20_000)
-    severity: Literal[BUG_SEVERITIES] = "medium"
+    severity: BugSeverity = "medium"
     steps_to_reproduce: str | None = LongText
     expected_behavior: str | None = LongText
     actual_behavior: str | None = LongText
     environment: str | None = Field(default=None, max_length=500)
-    priority: Literal[BUG_PRIORITIES] | None = None
+    priority: BugPriority | None = None
 
 
 class ProposalIn(BugProposal):
@@ -137,7 +137,7 @@ class ProposalIn(BugProposal):
 
 
 class SeveritySuggestion(BaseModel):
-    severity: Literal[BUG_SEVERITIES]
-    priority: Literal[BUG_PRIORITIES]
+    severity: BugSeverity
+    priority: BugPriority
     severity_reason: str = Field(min_length=1)
     priority_reason: str = Field(min_length=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -28,9 +30,12 @@ from jarlpm.db.columns import (
     updated_at,
 )
 
-BUG_SEVERITIES = ("critical", "high", "medium", "low")
-BUG_PRIORITIES = ("p0", "p1", "p2", "p3")
-BUG_STATUSES = ("draft", "confirmed", "in_progress", "resolved", "closed")
+BugSeverity = Literal["critical", "high", "medium", "low"]
+BUG_SEVERITIES: tuple[str, ...] = get_args(BugSeverity)  # the CHECK constraint's values
+BugPriority = Literal["p0", "p1", "p2", "p3"]
+BUG_PRIORITIES: tuple[str, ...] = get_args(BugPriority)  # the CHECK constraint's values
+BugStatus = Literal["draft", "confirmed", "in_progress", "resolved", "closed"]
+BUG_STATUSES: tuple[str, ...] = get_args(BugStatus)  # the CHECK constraint's values
 LINK_ENTITY_TYPES = ("epic", "feature", "story")
 
 bugs = Table(

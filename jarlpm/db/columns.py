@@ -7,6 +7,8 @@ work-item stages, MoSCoW scores) live here with the helpers that check them.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -34,8 +36,10 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 TRANSCRIPT_ROLES = ("user", "assistant", "system")
 MOSCOW_SCORES = ("must_have", "should_have", "could_have", "wont_have")
-WORK_STAGES = ("draft", "refining", "approved")
-WORK_SOURCES = ("manual", "ai_generated")
+WorkStage = Literal["draft", "refining", "approved"]
+WORK_STAGES: tuple[str, ...] = get_args(WorkStage)  # the CHECK constraint's values
+WorkSource = Literal["manual", "ai_generated"]
+WORK_SOURCES: tuple[str, ...] = get_args(WorkSource)  # the CHECK constraint's values
 
 
 def created_at() -> Column:

@@ -82,7 +82,7 @@ def ensure_at_head(current: str | None) -> None:
         raise DatabaseNotAtHead(current, head_revision())
 
 
-async def _with_connection(database_url: str, work):  # type: ignore[no-untyped-def]
+async def _with_connection(database_url: str, work):
     target = connect_target(database_url)
     conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
     try:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from jarlpm.epics.tables import ARTIFACT_TYPES
+from jarlpm.epics.tables import ArtifactType
 
 
 class SnapshotOut(BaseModel):
@@ -91,7 +91,7 @@ class DecisionsOut(BaseModel):
 
 
 class ArtifactIn(BaseModel):
-    artifact_type: Literal[ARTIFACT_TYPES]
+    artifact_type: ArtifactType
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(max_length=20_000)
     acceptance_criteria: list[str] | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from sqlalchemy import (
     ARRAY,
     Boolean,
@@ -33,7 +35,8 @@ from jarlpm.db.columns import (
 
 EPIC_STAGES = ("problem_capture", "problem_confirmed", "outcome_capture", "outcome_confirmed", "epic_drafted", "epic_locked")
 DECISION_TYPES = ("confirm_proposal", "reject_proposal", "auto_advance")
-ARTIFACT_TYPES = ("feature", "user_story", "bug")
+ArtifactType = Literal["feature", "user_story", "bug"]
+ARTIFACT_TYPES: tuple[str, ...] = get_args(ArtifactType)  # the CHECK constraint's values
 
 epics = Table(
     "epics",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from jarlpm.db.columns import WORK_SOURCES
+from jarlpm.db.columns import WorkSource
 
 Text = Field(min_length=1, max_length=20_000)
 
@@ -36,7 +36,7 @@ class FeatureIn(BaseModel):
     title: str = Field(min_length=1, max_length=500)
     description: str = Text
     acceptance_criteria: list[str] = Field(default_factory=list, max_length=50)
-    source: Literal[WORK_SOURCES] = "manual"
+    source: WorkSource = "manual"
 
 
 class FeatureUpdateIn(BaseModel):

@@ -11,6 +11,7 @@ from typing import ParamSpec, TypeVar
 
 from asyncpg import Connection
 from quart import Response, after_this_request, g, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from jarlpm import db
 from jarlpm.auth import repo
@@ -18,6 +19,7 @@ from jarlpm.auth.rules import SESSION_TTL_SECONDS, hash_token
 from jarlpm.errors import APIError
 from jarlpm.http import current_settings
 
+AnyResponse = Response | WerkzeugResponse  # what after_this_request may be handed
 SESSION_COOKIE = "session_token"
 # TRANSITION (issue 2.2): True while handlers are being moved to `db.connection(current_caller())`;
 # then False, and the session is looked up on each request's first connection.
@@ -101,28 +103,29 @@ def public(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     return view
 
 
-def _cookie_options() -> dict[str, object]:
-    # The production web client lives on another site: only SameSite=None (with Secure) sends the
-    # cookie on its requests. Elsewhere the client is on http://localhost, where Secure would drop it.
-    if current_settings().is_production:
-        return {"secure": True, "samesite": "None"}
-    return {"secure": False, "samesite": "Lax"}
+def _cookie_options() -> tuple[bool, str]:
+    """(secure, samesite). The production web client lives on another site: only SameSite=None (with
+    Secure) sends the cookie on its requests. Elsewhere the client is on http://localhost, where Secure
+    would drop it."""
+    return (True, "None") if current_settings().is_production else (False, "Lax")
 
 
 def send_session_cookie(token: str) -> None:
     """Put the session cookie on this request's response (handlers return models, not responses)."""
-    options = _cookie_options()
+    secure, samesite = _cookie_options()
 
     @after_this_request
-    async def set_cookie(response: Response) -> Response:
-        response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_TTL_SECONDS, path="/", httponly=True, **options)
+    async def set_cookie(response: AnyResponse) -> AnyResponse:
+        response.set_cookie(
+            SESSION_COOKIE, token, max_age=SESSION_TTL_SECONDS, path="/", httponly=True, secure=secure, samesite=samesite
+        )
         return response
 
 
 def clear_session_cookie() -> None:
-    options = _cookie_options()
+    secure, samesite = _cookie_options()
 
     @after_this_request
-    async def delete_cookie(response: Response) -> Response:
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, **options)
+    async def delete_cookie(response: AnyResponse) -> AnyResponse:
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=secure, samesite=samesite)
         return response

@@ -15,12 +15,12 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
-from quart import Response, current_app, request
+from quart import current_app, request
 
 from jarlpm import db
 from jarlpm.db.queries import queries
 from jarlpm.errors import APIError
-from jarlpm.http.auth import current_caller
+from jarlpm.http.auth import AnyResponse, current_caller
 
 HEADER = "Idempotency-Key"
 IDEMPOTENT_ATTRIBUTE = "jarlpm_idempotent"  # read by the OpenAPI description
@@ -36,17 +36,15 @@ def _key() -> str | None:
 
 
 async def _fingerprint() -> str:
-    body = await request.get_data(as_text=False)
+    body = await request.get_data(True, False, False)
     return hashlib.sha256(b"\n".join([request.method.encode(), request.path.encode(), body])).hexdigest()
 
 
-def _replay(stored: dict, fingerprint: str) -> Response:
+async def _replay(stored: dict, fingerprint: str) -> AnyResponse:
     if stored["request_hash"] != fingerprint:
         raise APIError(422, "IDEMPOTENCY_KEY_REUSED", f"This {HEADER} was already used for a different request")
-    response = current_app.json.response(stored["response_body"])
-    response.status_code = stored["status_code"]
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
+    headers = {"Idempotent-Replayed": "true"}
+    return await current_app.make_response((stored["response_body"], stored["status_code"], headers))
 
 
 def idempotent(view: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -62,7 +60,7 @@ def idempotent(view: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
             user_id = caller.id
             if await queries.idempotency.claim_key(conn, user_id=user_id, idempotency_key=key, request_hash=fingerprint) is None:
                 stored = await queries.idempotency.get_answer(conn, user_id=user_id, idempotency_key=key)
-                return _replay(dict(stored), fingerprint)
+                return await _replay(dict(stored), fingerprint)
             response = await current_app.make_response(await view(*args, **kwargs))
             await queries.idempotency.store_answer(
                 conn, user_id=user_id, idempotency_key=key, status_code=response.status_code, response_body=await response.get_json()

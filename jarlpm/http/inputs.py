@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from quart import Quart, Request, request
@@ -35,7 +35,7 @@ def nul_locations(value: Any, location: tuple[str | int, ...] = ()) -> Iterator[
             yield from nul_locations(item, (*location, index))
 
 
-def nul_refused(locations: list[tuple[str | int, ...]]) -> APIError:
+def nul_refused(locations: Sequence[tuple[str | int, ...]]) -> APIError:
     detail = [{"loc": list(loc), "msg": "Text must not contain the NUL character (U+0000)", "type": "string_nul"} for loc in locations]
     return APIError(422, "VALIDATION_ERROR", detail)  # type: ignore[arg-type]  # the 422 detail is a list
 
@@ -47,7 +47,7 @@ class JarlPMRequest(Request):
         if not (force or self.is_json):
             return None
         try:
-            result = self._checked_json(await self.get_data(cache=cache, as_text=False))
+            result = self._checked_json(await self.get_data(cache, False, False))
         except APIError:
             if not silent:
                 raise

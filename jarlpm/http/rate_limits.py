@@ -6,7 +6,9 @@ or a hash of the session token. Failed sign-ins are limited by jarlpm.auth.locko
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from quart import Quart, Response, current_app, request
 from quart_rate_limiter import QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, RateLimiter, RateLimitExceeded, rate_limit
@@ -15,6 +17,9 @@ from jarlpm.auth.rules import hash_token
 from jarlpm.errors import error_response
 from jarlpm.http.auth import session_token
 from jarlpm.http.client_ip import client_ip
+
+View = TypeVar("View", bound=Callable[..., Awaitable[Any]])
+KeyFunction = Callable[[], Awaitable[str]]
 
 __all__ = ["ai_route", "install", "per_ip", "per_minute", "per_user", "too_many_requests"]
 
@@ -28,10 +33,10 @@ async def per_user() -> str:
     return f"session:{hash_token(token)}" if token else f"ip:{client_ip()}"
 
 
-def per_minute(count: int, *keys):  # type: ignore[no-untyped-def]
+def per_minute(count: int, *keys: KeyFunction) -> Callable[[View], View]:
     """`count` requests a minute for each of the given keys (one limit per key)."""
 
-    def decorator(view):  # type: ignore[no-untyped-def]
+    def decorator(view: View) -> View:
         for key in keys:
             view = rate_limit(count, timedelta(minutes=1), key_function=key)(view)
         return view
@@ -67,7 +72,9 @@ def too_many_requests(retry_after: int, limit: int | None) -> Response:
 
 
 async def _too_many_requests(error: RateLimitExceeded) -> Response:
-    return too_many_requests(error.retry_after, _route_limit())
+    # The limiter reports whole seconds; anything else is read as "retry shortly".
+    wait = error.retry_after if isinstance(error.retry_after, int) else 1
+    return too_many_requests(wait, _route_limit())
 
 
 def install(app: Quart, *, enabled: bool) -> None:
@@ -79,11 +86,11 @@ AI_REQUESTS_PER_MINUTE = 30
 AI_ROUTE_ATTRIBUTE = "jarlpm_ai"
 
 
-def ai_route(view=None, *, per_minute_count: int = AI_REQUESTS_PER_MINUTE):  # type: ignore[no-untyped-def]
+def ai_route(view: View | None = None, *, per_minute_count: int = AI_REQUESTS_PER_MINUTE) -> Any:
     """Marks a route that calls an LLM (`@ai_route`, or `@ai_route(per_minute_count=10)`): limited per
     user, since each call costs the user money. `jarlpm.ai.prepare` refuses to run anywhere else."""
 
-    def mark(target):  # type: ignore[no-untyped-def]
+    def mark(target: View) -> View:
         limited = per_minute(per_minute_count, per_user)(target)
         setattr(limited, AI_ROUTE_ATTRIBUTE, True)
         return limited

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -301,7 +301,7 @@ async def _post_openai_stream(call: LLMCall, body: dict[str, Any]) -> openai.Asy
 
 async def _provider_deltas(
     call: LLMCall, system: str, messages: Sequence[Message], usage: Usage
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     events, text_of = await _open_stream(call, system, messages)
     seen = False
     async with events:

@@ -99,7 +99,7 @@ async def _addresses(host: str, port: int) -> list[str]:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise APIError(400, "BASE_URL_UNRESOLVABLE", f"The host {host!r} of base_url cannot be resolved") from None
-    return [info[4][0] for info in infos]
+    return [str(info[4][0]) for info in infos]
 
 
 async def check_reachable_url(base_url: str, *, allow_private: bool) -> None:

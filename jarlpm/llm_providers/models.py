@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from jarlpm.llm_providers.tables import LLM_PROVIDERS
+from jarlpm.llm_providers.tables import ProviderName
 
-Provider = Literal[LLM_PROVIDERS]
+Provider = ProviderName
 
 
 class ProviderIn(BaseModel):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from sqlalchemy import Boolean, CheckConstraint, Column, Index, String, Table, Text, UniqueConstraint, text
 
 from jarlpm.db.columns import created_at, metadata, one_of, owner, public_id, updated_at
 
-LLM_PROVIDERS = ("openai", "anthropic", "google", "local")
+ProviderName = Literal["openai", "anthropic", "google", "local"]
+LLM_PROVIDERS: tuple[str, ...] = get_args(ProviderName)  # the CHECK constraint's values
 
 llm_provider_configs = Table(
     "llm_provider_configs",

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
-from jarlpm.db.columns import WORK_SOURCES, WORK_STAGES
 from jarlpm.ai.shapes import HistoryMessage
+from jarlpm.db.columns import WorkSource, WorkStage
 from jarlpm.stories.rules import clean_action, clean_benefit, clean_persona, normalize_priority
-from jarlpm.stories.tables import STORY_PRIORITIES
+from jarlpm.stories.tables import StoryPriority
 
 Persona = Annotated[str, AfterValidator(clean_persona), Field(min_length=1, max_length=200)]
 Action = Annotated[str, AfterValidator(clean_action), Field(min_length=1, max_length=5000)]
 Benefit = Annotated[str, AfterValidator(clean_benefit), Field(min_length=1, max_length=5000)]
 Items = Annotated[list[str], Field(max_length=50)]
-Priority = Literal[STORY_PRIORITIES]
+Priority = StoryPriority
 
 
 class StoryOut(BaseModel):
@@ -68,7 +68,7 @@ class StoryIn(ExportReady):
     action: Action
     benefit: Benefit
     acceptance_criteria: Items = Field(default_factory=list)
-    source: Literal[WORK_SOURCES] = "manual"
+    source: WorkSource = "manual"
 
 
 class StoryUpdateIn(BaseModel):
@@ -157,7 +157,7 @@ class StandaloneStoryIn(StoryIn):
 
 
 class StoryFilter(BaseModel):
-    stage: Literal[WORK_STAGES] | None = None
+    stage: WorkStage | None = None
 
 
 class AllStoriesFilter(StoryFilter):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from sqlalchemy import (
     ARRAY,
     Boolean,
@@ -33,7 +35,8 @@ from jarlpm.db.columns import (
     work_item_checks,
 )
 
-STORY_PRIORITIES = ("must-have", "should-have", "nice-to-have")
+StoryPriority = Literal["must-have", "should-have", "nice-to-have"]
+STORY_PRIORITIES: tuple[str, ...] = get_args(StoryPriority)  # the CHECK constraint's values
 SPRINT_STATUSES = ("draft", "ready", "in_progress", "done", "blocked")
 
 # Feature-bound (feature_id set) or standalone (feature_id NULL); always owned by user_id.
