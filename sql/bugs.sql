@@ -149,6 +149,7 @@ SELECT CASE :entity_type::text
 -- name: add_link(link_id, user_id, bug_id, entity_type, epic_id, feature_id, story_id)^
 -- Link one of the user's bugs to one target of theirs; nothing when the link already exists, or the bug
 -- or the target is not theirs.
+-- (::text on a parameter used in several places gives PostgreSQL one type to deduce for it.)
 INSERT INTO bug_links (link_id, bug_id, entity_type, epic_id, feature_id, story_id)
 SELECT :link_id, b.bug_id, :entity_type, :epic_id::text, :feature_id::text, :story_id::text
   FROM bugs AS b

@@ -23,6 +23,7 @@ SELECT story_id, feature_id, user_id, title, persona, action, benefit, story_tex
 -- name: create_story(story_id, user_id, feature_id, title, persona, action, benefit, acceptance_criteria, labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering, source, story_points)^
 -- Add a draft story of the user: standalone when feature_id is NULL, else to one of their features
 -- (nothing when the feature is not theirs).
+-- (::text on a parameter used in several places gives PostgreSQL one type to deduce for it.)
 INSERT INTO user_stories (story_id, user_id, feature_id, title, persona, action, benefit, acceptance_criteria,
                           labels, story_priority, dependencies, risks, edge_cases, notes_for_engineering,
                           source, story_points)
