@@ -21,9 +21,6 @@ from jarlpm.http import current_settings
 
 AnyResponse = Response | WerkzeugResponse  # what after_this_request may be handed
 SESSION_COOKIE = "session_token"
-# TRANSITION (issue 2.2): True while handlers are being moved to `db.connection(current_caller())`;
-# then False, and the session is looked up on each request's first connection.
-RESOLVE_UP_FRONT = True
 ACCESS_ATTRIBUTE = "jarlpm_access"
 
 P = ParamSpec("P")
@@ -87,10 +84,7 @@ def login_required(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]
         token = session_token()
         if token is None:
             raise APIError(401, "NOT_AUTHENTICATED", "Not authenticated")
-        g.caller = Caller(token)
-        if RESOLVE_UP_FRONT:
-            async with db.connection(g.caller):
-                pass
+        g.caller = Caller(token)  # its session is checked on the handler's first connection
         return await view(*args, **kwargs)
 
     setattr(wrapper, ACCESS_ATTRIBUTE, "user")

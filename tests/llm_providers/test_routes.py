@@ -9,7 +9,6 @@ import pytest
 
 from jarlpm.app import create_app
 from jarlpm.crypto import decrypt
-from jarlpm.http import auth as http_auth
 from tests.builders import new_user
 from tests.db.helpers import fetch
 from tests.fakes.llm_server import VALID_KEY
@@ -178,10 +177,9 @@ async def test_routes_need_a_session(client) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/llm-providers", "/api/llm-providers/validate"])
-async def test_a_stale_session_is_refused_before_any_provider_is_called(client, fake_llm, monkeypatch, path) -> None:
-    # With the session looked up on the handler's first connection, a key check made before it would
-    # let anyone make this server call out (to a provider, or to a URL they submit).
-    monkeypatch.setattr(http_auth, "RESOLVE_UP_FRONT", False)
+async def test_a_stale_session_is_refused_before_any_provider_is_called(client, fake_llm, path) -> None:
+    # The session is looked up on the handler's first connection: a key check made before it would let
+    # anyone make this server call out (to a provider, or to a URL they submit).
     response = await client.post(
         path, json={"provider": "openai", "api_key": VALID_KEY}, headers={"Authorization": "Bearer not-a-session"}
     )
