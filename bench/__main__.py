@@ -30,14 +30,14 @@ from pathlib import Path
 
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
-from cryptography.fernet import Fernet  # noqa: E402
+import asyncpg
+import httpx
+from cryptography.fernet import Fernet
 
-from bench import seed, wrk  # noqa: E402
-from jarlpm.db import embedded, migrate  # noqa: E402
-from jarlpm.db.queries import queries  # noqa: E402
-from jarlpm.db.urls import connect_target  # noqa: E402
+from bench import seed, wrk
+from jarlpm.db import embedded, migrate
+from jarlpm.db.queries import queries
+from jarlpm.db.urls import connect_target
 
 RESULTS = Path(__file__).parent / "results"
 CRUD_ROUTES = ("list_epics", "get_epic", "create_epic", "list_features")
@@ -112,7 +112,7 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 6
 
 @contextmanager
 def process(command: list[str], *, env: dict | None = None, log: Path | None = None):  # type: ignore[no-untyped-def]
-    output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    output = open(log, "w") if log else subprocess.DEVNULL
     child = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT)
     try:
         yield child
@@ -206,8 +206,17 @@ async def crud(bench: Bench, label: str = "crud") -> dict[str, wrk.LoadResult]:
 async def streams(bench: Bench, count: int, baseline: dict[str, wrk.LoadResult]) -> None:
     before_rss = rss_mb(bench.service_pid)
     command = [
-        sys.executable, "-m", "bench.streams", "--url", bench.service_url, "--fake-url", bench.fake_url,
-        "--users", str(bench.plan.users), "--streams", str(count),
+        sys.executable,
+        "-m",
+        "bench.streams",
+        "--url",
+        bench.service_url,
+        "--fake-url",
+        bench.fake_url,
+        "--users",
+        str(bench.plan.users),
+        "--streams",
+        str(count),
     ]
     client = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
     async with peak_connections(bench.database_url) as connections:
@@ -238,7 +247,10 @@ async def plain_asyncpg_reads(bench: Bench) -> dict:
     """The list-epics read as plain pooled asyncpg queries, no HTTP, at the same concurrency."""
     target = connect_target(bench.database_url)
     pool = await asyncpg.create_pool(
-        target.dsn, ssl=target.ssl, min_size=bench.plan.pool_size, max_size=bench.plan.pool_size + bench.plan.max_overflow
+        target.dsn,
+        ssl=target.ssl,
+        min_size=bench.plan.pool_size,
+        max_size=bench.plan.pool_size + bench.plan.max_overflow,
     )
     latencies: list[float] = []
     deadline = time.monotonic() + bench.plan.seconds
@@ -266,8 +278,17 @@ async def plain_asyncpg_reads(bench: Bench) -> dict:
 async def ceiling(bench: Bench, logs: Path, crud_results: dict[str, wrk.LoadResult]) -> None:
     port = free_port()
     command = [
-        sys.executable, "-m", "bench.ceiling_app", "--port", str(port), "--database-url", bench.database_url,
-        "--pool-size", str(bench.plan.pool_size), "--max-overflow", str(bench.plan.max_overflow),
+        sys.executable,
+        "-m",
+        "bench.ceiling_app",
+        "--port",
+        str(port),
+        "--database-url",
+        bench.database_url,
+        "--pool-size",
+        str(bench.plan.pool_size),
+        "--max-overflow",
+        str(bench.plan.max_overflow),
     ]
     with process(command, log=logs / "ceiling.log") as child:
         url = f"http://127.0.0.1:{port}"
@@ -299,8 +320,10 @@ def print_table(report: dict) -> None:
     header = f"  {'route':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}   statuses"
     if "crud" in report:
         crud_report = report["crud"]
-        print(f"\ncrud ({report['settings']['connections']} connections, no streams)  "
-              f"peak server connections {crud_report['peak_server_connections']}, RSS {crud_report['server_rss_mb']} MB")
+        print(
+            f"\ncrud ({report['settings']['connections']} connections, no streams)  "
+            f"peak server connections {crud_report['peak_server_connections']}, RSS {crud_report['server_rss_mb']} MB"
+        )
         print(header)
         for route, result in crud_report["routes"].items():
             print(row(route, result))
@@ -329,7 +352,8 @@ def print_table(report: dict) -> None:
         reads = ceiling_report["plain_asyncpg_list_epics"]
         print(f"  {'plain asyncpg reads':<22}{reads['rps']:>9.1f}{reads['p50_ms']:>9.2f}{'':>9}{reads['p99_ms']:>9.2f}")
         print(
-            f"  GET /api/epics = {ceiling_report['list_epics_share_of_one_query_ceiling']:.0%} of the Quart + one-query "
+            f"  GET /api/epics = {ceiling_report['list_epics_share_of_one_query_ceiling']:.0%} "
+            "of the Quart + one-query "
             f"ceiling, {ceiling_report['list_epics_share_of_asyncpg']:.0%} of plain asyncpg"
         )
 
@@ -379,8 +403,15 @@ async def run(scenario: str, plan: Plan) -> None:
         }
         fake_port = free_port()
         fake_command = [
-            sys.executable, "-m", "bench.fake_llm", "--port", str(fake_port),
-            "--tokens-per-second", str(plan.tokens_per_second), "--reply-tokens", str(plan.reply_tokens),
+            sys.executable,
+            "-m",
+            "bench.fake_llm",
+            "--port",
+            str(fake_port),
+            "--tokens-per-second",
+            str(plan.tokens_per_second),
+            "--reply-tokens",
+            str(plan.reply_tokens),
         ]
         with process(fake_command, log=logs / "fake.log") as fake:
             bench.fake_url = f"http://127.0.0.1:{fake_port}"
@@ -397,7 +428,9 @@ async def run(scenario: str, plan: Plan) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("scenario", choices=["crud", "streams", "ceiling", "all"])
     parser.add_argument("--quick", action="store_true", help="small data, short runs: the whole set in under 2 minutes")
     parser.add_argument("--users", type=int, default=None)

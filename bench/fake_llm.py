@@ -1,6 +1,6 @@
 """The fake LLM provider as a process of its own, streaming every reply at a fixed token rate.
 
-    python -m bench.fake_llm --port 8199 --tokens-per-second 10 --reply-tokens 300
+python -m bench.fake_llm --port 8199 --tokens-per-second 10 --reply-tokens 300
 """
 
 from __future__ import annotations

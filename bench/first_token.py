@@ -21,17 +21,17 @@ import httpx2
 
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 
-from cryptography.fernet import Fernet  # noqa: E402
+from cryptography.fernet import Fernet
 
-from jarlpm.app import create_app  # noqa: E402
-from jarlpm.config import Settings  # noqa: E402
-from jarlpm.db import embedded, migrate  # noqa: E402
-from jarlpm.llm.calls import LLMCall, stream  # noqa: E402
-from tests.db.helpers import fetch  # noqa: E402
-from tests.fakes.llm_server import VALID_KEY, FakeLLMServer, Reply  # noqa: E402
-from tests.http.sse_routes import CREATE_TABLE  # noqa: E402
-from tests.http.sse_routes import blueprint as sse_routes  # noqa: E402
-from tests.serving import served  # noqa: E402
+from jarlpm.app import create_app
+from jarlpm.config import Settings
+from jarlpm.db import embedded, migrate
+from jarlpm.llm.calls import LLMCall, stream
+from tests.db.helpers import fetch
+from tests.fakes.llm_server import VALID_KEY, FakeLLMServer, Reply
+from tests.http.sse_routes import CREATE_TABLE
+from tests.http.sse_routes import blueprint as sse_routes
+from tests.serving import served
 
 REPLY = Reply(chunks=["first", " second", " third"])
 
@@ -57,7 +57,9 @@ async def fake_alone(fake: FakeLLMServer, count: int) -> list[float]:
 async def through_jarlpm(url: str, count: int) -> list[float]:
     timings = []
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-        signup = await http.post("/api/auth/signup", json={"email": "b@jarlpm.dev", "password": "bench password", "name": "B"})
+        signup = await http.post(
+            "/api/auth/signup", json={"email": "b@jarlpm.dev", "password": "bench password", "name": "B"}
+        )
         headers = {"Authorization": f"Bearer {signup.cookies['session_token']}"}
         http.cookies.clear()
         await http.post("/api/llm-providers", json={"provider": "openai", "api_key": VALID_KEY}, headers=headers)
@@ -97,8 +99,11 @@ async def main(count: int) -> None:
     print(f"time to first token over {count} requests (ms)")
     print(f"{'':24}{'p50':>8}{'p95':>8}{'mean':>8}")
     for name, values in (("fake provider alone", alone), ("through JarlPM (SSE)", jarlpm)):
-        print(f"{name:24}{percentile(values, .5) * 1000:8.2f}{percentile(values, .95) * 1000:8.2f}{statistics.mean(values) * 1000:8.2f}")
-    added = (percentile(jarlpm, .5) - percentile(alone, .5)) * 1000
+        print(
+            f"{name:24}{percentile(values, 0.5) * 1000:8.2f}{percentile(values, 0.95) * 1000:8.2f}"
+            f"{statistics.mean(values) * 1000:8.2f}"
+        )
+    added = (percentile(jarlpm, 0.5) - percentile(alone, 0.5)) * 1000
     print(f"JarlPM adds {added:.2f} ms at p50 (auth, prelude transaction, key decryption, SSE framing)")
 
 

@@ -88,7 +88,9 @@ async def main(args: argparse.Namespace) -> None:
         idle = await idle_first_token(client, args.url, args.fake_samples)
         results: list[dict] = []
         tasks = [asyncio.create_task(one_chat(client, args.url, i, args.users, results)) for i in range(args.streams)]
-        while len(results) < args.streams or any(r["ttft"] is None and r["ended"] == "incomplete" for r in results):
+        # Polls until every stream has its first token (they keep running afterwards, held open): the
+        # condition spans many tasks' results, which no single event reports.
+        while len(results) < args.streams or any(r["ttft"] is None and r["ended"] == "incomplete" for r in results):  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         ttfts = [r["ttft"] for r in results if r["ttft"] is not None]
         summary = {

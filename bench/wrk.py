@@ -95,7 +95,14 @@ def _lua(route: str, tokens: list[str], epics: list[str], *, method: str | None 
 
 
 def run(
-    url: str, route: str, *, tokens: list[str], epics: list[str], connections: int, seconds: float, path: str | None = None
+    url: str,
+    route: str,
+    *,
+    tokens: list[str],
+    epics: list[str],
+    connections: int,
+    seconds: float,
+    path: str | None = None,
 ) -> LoadResult:
     """wrk against `url` for `seconds` with `connections` open connections on 2 threads."""
     if shutil.which("wrk") is None:

@@ -82,7 +82,16 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.system.routes import blueprint as system
 
     rooms = (
-        system, auth, subscriptions, delivery_context, llm_providers, epics, features, standalone_stories, stories, bugs
+        system,
+        auth,
+        subscriptions,
+        delivery_context,
+        llm_providers,
+        epics,
+        features,
+        standalone_stories,
+        stories,
+        bugs,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

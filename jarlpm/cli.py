@@ -88,7 +88,9 @@ def serve_command(host: str, port: int | None) -> int:
 
 def _database_unreachable(error: BaseException) -> int:
     # Never echo the URL: it may hold a password.
-    print(f"jarlpm: cannot start: the database at DATABASE_URL is not reachable ({type(error).__name__})", file=sys.stderr)
+    print(
+        f"jarlpm: cannot start: the database at DATABASE_URL is not reachable ({type(error).__name__})", file=sys.stderr
+    )
     return 3
 
 

@@ -119,7 +119,9 @@ class Settings:
         app_env = _choice(env, "JARLPM_ENV", ENVIRONMENTS, "development" if database_url is None else "production")
         production = app_env == "production"
         if production and database_url is None:
-            raise ConfigError("DATABASE_URL is not set; production needs a postgresql:// URL (the embedded server is for development)")
+            raise ConfigError(
+                "DATABASE_URL is not set; production needs a postgresql:// URL (the embedded server is for development)"
+            )
         reset = _boolean(env, "DB_RESET_ON_STARTUP", False)
         if reset and production:
             raise ConfigError("DB_RESET_ON_STARTUP='true' is refused when JARLPM_ENV=production; accepted there: false")

@@ -67,7 +67,9 @@ def register_error_handlers(app: Quart) -> None:
     async def handle_lost_connection(error: asyncpg.ConnectionDoesNotExistError) -> Response:
         # The server closed a pooled connection mid-request (restart, failover): worth a retry.
         log.error("database connection lost (request %s)", g.get("request_id", "-"))
-        return error_response(503, "DB_UNAVAILABLE", "The database connection was lost. Please retry.", {"Retry-After": "1"})
+        return error_response(
+            503, "DB_UNAVAILABLE", "The database connection was lost. Please retry.", {"Retry-After": "1"}
+        )
 
     @app.errorhandler(Exception)
     async def handle_unexpected(error: Exception) -> Response:

@@ -48,8 +48,16 @@ Assumptions:
 
 # Features and stories as the model generates them (the second story is deliberately untidy).
 GENERATED = [
-    {"title": "Ward entry screen", "description": "Nurses record a dose once.", "acceptance_criteria": ["Dose saved in one step"]},
-    {"title": "Pharmacy sync", "description": "Doses flow to pharmacy.", "acceptance_criteria": ["Synced within a minute"]},
+    {
+        "title": "Ward entry screen",
+        "description": "Nurses record a dose once.",
+        "acceptance_criteria": ["Dose saved in one step"],
+    },
+    {
+        "title": "Pharmacy sync",
+        "description": "Doses flow to pharmacy.",
+        "acceptance_criteria": ["Synced within a minute"],
+    },
 ]
 STORIES = [
     {

@@ -22,11 +22,11 @@ from pytest_postgresql.janitor import DatabaseJanitor
 # platformdirs (imported by the embedded wheel) warns at import without a private runtime dir.
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 
-from jarlpm.app import create_app  # noqa: E402
-from jarlpm.config import Settings  # noqa: E402
-from jarlpm.db import migrate  # noqa: E402
-from tests.builders import locked_epic, new_user, with_provider  # noqa: E402
-from tests.fakes.llm_server import FakeLLMServer  # noqa: E402
+from jarlpm.app import create_app
+from jarlpm.config import Settings
+from jarlpm.db import migrate
+from tests.builders import locked_epic, new_user, with_provider
+from tests.fakes.llm_server import FakeLLMServer
 
 
 @dataclasses.dataclass(frozen=True)

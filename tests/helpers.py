@@ -57,4 +57,3 @@ class User:
 
     async def delete(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
         return await self.call("DELETE", path, **kwargs)
-

@@ -56,6 +56,8 @@ async def signed_in(http: httpx.AsyncClient, provider: str | None = "openai") ->
     # Only the headers authenticate: a request sent without them stays anonymous.
     http.cookies.clear()
     if provider:
-        saved = await http.post("/api/llm-providers", json={"provider": provider, "api_key": VALID_KEY}, headers=headers)
+        saved = await http.post(
+            "/api/llm-providers", json={"provider": provider, "api_key": VALID_KEY}, headers=headers
+        )
         assert saved.status_code == 200
     return headers

@@ -103,7 +103,9 @@ async def test_a_held_connection_makes_ready_503_then_it_recovers(make_settings,
 
 
 async def test_an_oversized_body_is_413_in_the_error_shape(client) -> None:
-    response = await client.post("/api/auth/login", data=b"x" * (2 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"})
+    response = await client.post(
+        "/api/auth/login", data=b"x" * (2 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert (await response.get_json())["code"] == "REQUEST_ENTITY_TOO_LARGE"
 

@@ -9,8 +9,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from jarlpm.llm.calls import LLMCall, Message, ProviderError
 from jarlpm.ai.structured import StructuredOutputError, parse_or_repair
+from jarlpm.llm.calls import LLMCall, Message, ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -47,5 +47,7 @@ async def parse_block(
     try:
         return await parse_or_repair(call, system, [*messages, {"role": "assistant", "content": reply}], block, schema)
     except (StructuredOutputError, ProviderError) as error:
-        log.info("dropping an unusable %s block: %s", getattr(schema, "__name__", "data"), getattr(error, "message", error))
+        log.info(
+            "dropping an unusable %s block: %s", getattr(schema, "__name__", "data"), getattr(error, "message", error)
+        )
         return None

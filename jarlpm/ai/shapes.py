@@ -83,7 +83,9 @@ class Refinement:
         async for item in chunks(self.reply):
             yield item
         reply = self.reply
-        self.update = await parse_update(reply.call, reply.system, reply.messages, reply.text, self.tag, self.update_model)
+        self.update = await parse_update(
+            reply.call, reply.system, reply.messages, reply.text, self.tag, self.update_model
+        )
 
     async def save(self, conn: Connection, end: StreamEnd) -> list[Event]:
         reply_metadata = end.reply_metadata(self.reply.text, self.metadata)

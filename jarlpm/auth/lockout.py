@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from quart import Quart, current_app
+from flask.sansio.app import App
+from quart import current_app
 
 from jarlpm.http import current_settings
 from jarlpm.http.client_ip import client_ip
@@ -139,7 +140,7 @@ def lock_for(states: list[tuple[FailureLimit, int, float]]) -> LoginLocked | Non
     return LoginLocked(max(retry_after, 1), limit)
 
 
-def install(app: Quart) -> None:
+def install(app: App) -> None:
     # Per process for now; a shared store (REDIS_URL) will be chosen here.
     app.extensions[EXTENSION_KEY] = MemoryFailureCounter()
 

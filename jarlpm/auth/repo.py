@@ -9,7 +9,6 @@ from jarlpm.db.queries import queries
 from jarlpm.db.rows import optional_row
 
 
-
 async def create_user(conn: Connection, *, email: str, name: str, password_hash: str) -> dict | None:
     """The new user, or None when the email is already registered."""
     row = await queries.auth.create_user(

@@ -17,7 +17,10 @@ from jarlpm.auth.rules import (
 from jarlpm.errors import APIError
 
 TOKEN_TTL_SECONDS = {EMAIL_VERIFICATION: VERIFICATION_TTL_SECONDS, PASSWORD_RESET: RESET_TTL_SECONDS}
-INVALID_LINK = {EMAIL_VERIFICATION: "Invalid or expired verification link", PASSWORD_RESET: "Invalid or expired reset link"}
+INVALID_LINK = {
+    EMAIL_VERIFICATION: "Invalid or expired verification link",
+    PASSWORD_RESET: "Invalid or expired reset link",
+}
 EXPIRED_LINK = {EMAIL_VERIFICATION: "Verification link has expired", PASSWORD_RESET: "Reset link has expired"}
 
 

@@ -3,9 +3,8 @@ outside production; it never hands out a server-owned LLM key, and every call ge
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import date
+from typing import Any
 
 from quart import Blueprint
 from quart_schema import validate_response

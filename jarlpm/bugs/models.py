@@ -115,20 +115,23 @@ class MessageOut(BaseModel):
     message: str
 
 
-class BugProposal(BaseModel):
-    """The interview's proposal, and the body of create-from-proposal."""
-
+class _ProposalText(BaseModel):
     title: str = Field(min_length=1, max_length=500)
     description: str = Field(min_length=1, max_length=20_000)
-    severity: BugSeverity = "medium"
     steps_to_reproduce: str | None = LongText
     expected_behavior: str | None = LongText
     actual_behavior: str | None = LongText
     environment: str | None = Field(default=None, max_length=500)
+
+
+class BugProposal(_ProposalText):
+    """The interview's proposal (what the model must produce)."""
+
+    severity: BugSeverity = "medium"
     priority: BugPriority | None = None
 
 
-class ProposalIn(BugProposal):
+class ProposalIn(_ProposalText):
     """The body of create-from-proposal: an unknown severity or priority is a 400, as for POST /api/bugs
     (the proposal model's own Literal types would make it a 422)."""
 

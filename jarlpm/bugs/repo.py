@@ -84,8 +84,16 @@ async def list_bugs(
 async def update_bug(conn: Connection, *, user_id: str, bug_id: str, **changes: object) -> bool:
     """Apply the non-None changes to a draft bug; False when the bug is not the user's draft."""
     fields = (
-        "title", "description", "severity", "steps_to_reproduce", "expected_behavior", "actual_behavior",
-        "environment", "priority", "due_date", "assignee_id",
+        "title",
+        "description",
+        "severity",
+        "steps_to_reproduce",
+        "expected_behavior",
+        "actual_behavior",
+        "environment",
+        "priority",
+        "due_date",
+        "assignee_id",
     )
     values = {field: changes.get(field) for field in fields}
     return await queries.bugs.update_bug(conn, user_id=user_id, bug_id=bug_id, **values) is not None

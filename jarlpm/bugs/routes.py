@@ -6,6 +6,7 @@ from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from jarlpm import ai, db
+from jarlpm.ai import InterviewIn
 from jarlpm.bugs import prompts, repo, service
 from jarlpm.bugs.models import (
     BugIn,
@@ -23,12 +24,11 @@ from jarlpm.bugs.models import (
 )
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
+from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required
-from jarlpm.ai import InterviewIn
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
-from jarlpm.http import sse
 
 blueprint = Blueprint("bugs", __name__, url_prefix="/bugs")
 

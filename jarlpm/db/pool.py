@@ -51,6 +51,7 @@ async def _bind(conn: asyncpg.Connection, actor: ActingUser) -> None:
     if actor is not None and not isinstance(actor, str):
         await actor.resolve(conn)
 
+
 CLOSE_TIMEOUT_SECONDS = 10.0
 RETRY_AFTER_SECONDS = 1
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from jarlpm.delivery_context.tables import DELIVERY_METHODOLOGIES, DELIVERY_PLATFORMS, QUALITY_MODES
 
@@ -31,7 +32,7 @@ def _team(context: Mapping) -> str:
     return ", ".join(parts) or NOT_SPECIFIED
 
 
-def _or_not_specified(value: object, render=str) -> str:  # type: ignore[no-untyped-def]
+def _or_not_specified(value: object, render: Callable[[Any], str] = str) -> str:
     return NOT_SPECIFIED if value in (None, "") else render(value)
 
 

@@ -22,12 +22,12 @@ from jarlpm.epics.models import (
     TranscriptOut,
 )
 from jarlpm.errors import APIError
+from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http import sse
 
 blueprint = Blueprint("epics", __name__, url_prefix="/epics")
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from asyncpg import Connection
 
+from jarlpm.ai import Reply, Save, StreamEnd
 from jarlpm.epics import repo, rules
 from jarlpm.epics.rules import AUTO_ADVANCE, STAGE_TITLES
 from jarlpm.errors import APIError
-from jarlpm.ai import Reply, Save, StreamEnd
 
 NOT_FOUND = ("EPIC_NOT_FOUND", "Epic not found")
 

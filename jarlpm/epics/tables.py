@@ -33,7 +33,14 @@ from jarlpm.db.columns import (
     updated_at,
 )
 
-EPIC_STAGES = ("problem_capture", "problem_confirmed", "outcome_capture", "outcome_confirmed", "epic_drafted", "epic_locked")
+EPIC_STAGES = (
+    "problem_capture",
+    "problem_confirmed",
+    "outcome_capture",
+    "outcome_confirmed",
+    "epic_drafted",
+    "epic_locked",
+)
 DECISION_TYPES = ("confirm_proposal", "reject_proposal", "auto_advance")
 ArtifactType = Literal["feature", "user_story", "bug"]
 ARTIFACT_TYPES: tuple[str, ...] = get_args(ArtifactType)  # the CHECK constraint's values

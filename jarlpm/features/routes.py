@@ -10,7 +10,6 @@ from quart_schema import validate_request, validate_response
 
 from jarlpm import ai, db
 from jarlpm.delivery_context import repo as delivery_context
-from jarlpm.epics import repo as epics
 from jarlpm.epics.service import NOT_FOUND as EPIC_NOT_FOUND
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
@@ -26,12 +25,12 @@ from jarlpm.features.models import (
     GenerateIn,
     MessageOut,
 )
+from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http import sse
 
 blueprint = Blueprint("features", __name__, url_prefix="/features")
 
@@ -70,7 +69,9 @@ async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int
 @login_required
 @ai_route
 @validate_request(GenerateIn)
-@streams("chunk {content}*", "features {features: [{title, description, acceptance_criteria}]} | error {message}", "done")
+@streams(
+    "chunk {content}*", "features {features: [{title, description, acceptance_criteria}]} | error {message}", "done"
+)
 async def generate_features(epic_id: str, data: GenerateIn) -> Response:
     """Draft features for a locked epic (Server-Sent Events: chunk*, features | error, done). Nothing is saved."""
     caller = current_caller()
@@ -166,7 +167,7 @@ async def chat(feature_id: str, data: ChatIn) -> Response:
         user_id = caller.id
         feature = await service.owned_feature(conn, user_id=user_id, feature_id=feature_id)
         service.refuse_if_approved(feature, "refine")
-        epic = await epics.get_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
+        epic = await owned_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
         call = await ai.prepare(conn, user_id)
         context = await delivery_context.get_context(conn, user_id=user_id)
         history = await repo.recent_messages(conn, user_id=user_id, feature_id=feature_id, limit=prompts.HISTORY_LIMIT)

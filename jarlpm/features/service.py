@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from asyncpg import Connection
 
+from jarlpm.ai import RefinementWrites
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
 from jarlpm.features import repo
-from jarlpm.ai import RefinementWrites
 
 NOT_FOUND = ("FEATURE_NOT_FOUND", "Feature not found")
 

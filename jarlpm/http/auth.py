@@ -13,7 +13,6 @@ from asyncpg import Connection
 from quart import Response, after_this_request, g, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from jarlpm import db
 from jarlpm.auth import repo
 from jarlpm.auth.rules import SESSION_TTL_SECONDS, hash_token
 from jarlpm.errors import APIError
@@ -111,7 +110,13 @@ def send_session_cookie(token: str) -> None:
     @after_this_request
     async def set_cookie(response: AnyResponse) -> AnyResponse:
         response.set_cookie(
-            SESSION_COOKIE, token, max_age=SESSION_TTL_SECONDS, path="/", httponly=True, secure=secure, samesite=samesite
+            SESSION_COOKIE,
+            token,
+            max_age=SESSION_TTL_SECONDS,
+            path="/",
+            httponly=True,
+            secure=secure,
+            samesite=samesite,
         )
         return response
 

@@ -58,12 +58,21 @@ def idempotent(view: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
         caller, fingerprint = current_caller(), await _fingerprint()
         async with db.current().hold_for_request(caller) as conn:
             user_id = caller.id
-            if await queries.idempotency.claim_key(conn, user_id=user_id, idempotency_key=key, request_hash=fingerprint) is None:
+            if (
+                await queries.idempotency.claim_key(
+                    conn, user_id=user_id, idempotency_key=key, request_hash=fingerprint
+                )
+                is None
+            ):
                 stored = await queries.idempotency.get_answer(conn, user_id=user_id, idempotency_key=key)
                 return await _replay(dict(stored), fingerprint)
             response = await current_app.make_response(await view(*args, **kwargs))
             await queries.idempotency.store_answer(
-                conn, user_id=user_id, idempotency_key=key, status_code=response.status_code, response_body=await response.get_json()
+                conn,
+                user_id=user_id,
+                idempotency_key=key,
+                status_code=response.status_code,
+                response_body=await response.get_json(),
             )
             if random.random() < CLEANUP_SHARE:
                 await queries.idempotency.forget_old_keys(conn)

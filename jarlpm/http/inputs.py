@@ -36,7 +36,10 @@ def nul_locations(value: Any, location: tuple[str | int, ...] = ()) -> Iterator[
 
 
 def nul_refused(locations: Sequence[tuple[str | int, ...]]) -> APIError:
-    detail = [{"loc": list(loc), "msg": "Text must not contain the NUL character (U+0000)", "type": "string_nul"} for loc in locations]
+    detail = [
+        {"loc": list(loc), "msg": "Text must not contain the NUL character (U+0000)", "type": "string_nul"}
+        for loc in locations
+    ]
     return APIError(422, "VALIDATION_ERROR", detail)  # type: ignore[arg-type]  # the 422 detail is a list
 
 

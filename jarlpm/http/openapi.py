@@ -190,7 +190,11 @@ DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], .
         Operation.takes_body,
         _error("The body is not UTF-8 JSON (INVALID_JSON, INVALID_BODY, UNSUPPORTED_CHARSET)"),
     ),
-    ("400", Operation.idempotent, _error(f"{IDEMPOTENCY_HEADER} is not 1 to 255 visible ASCII characters (INVALID_IDEMPOTENCY_KEY)")),
+    (
+        "400",
+        Operation.idempotent,
+        _error(f"{IDEMPOTENCY_HEADER} is not 1 to 255 visible ASCII characters (INVALID_IDEMPOTENCY_KEY)"),
+    ),
     ("401", Operation.authenticated, _error("Not signed in: NOT_AUTHENTICATED, INVALID_SESSION or SESSION_EXPIRED")),
     ("402", Operation.calls_llm, _error("An active subscription is required (SUBSCRIPTION_REQUIRED)")),
     (
@@ -201,7 +205,11 @@ DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], .
     ("404", Operation.has_path_parameters, _error("Not found, or owned by another user (*_NOT_FOUND)")),
     ("413", Operation.takes_body, _error("The request body is larger than 2 MiB (REQUEST_ENTITY_TOO_LARGE)")),
     ("422", Operation.validates_input, _error("The request does not match its schema", "ValidationError")),
-    ("422", Operation.idempotent, _error(f"This {IDEMPOTENCY_HEADER} was used for another request (IDEMPOTENCY_KEY_REUSED)")),
+    (
+        "422",
+        Operation.idempotent,
+        _error(f"This {IDEMPOTENCY_HEADER} was used for another request (IDEMPOTENCY_KEY_REUSED)"),
+    ),
     (
         "429",
         Operation.rate_limited,

@@ -76,7 +76,9 @@ class ReplyTracker:
         self._interrupters: dict[asyncio.Task[None], Callable[[], None]] = {}
         self._conversations: dict[str, asyncio.Task[None]] = {}
 
-    def start(self, work: Awaitable[None], *, interrupt: Callable[[], None], conversation: str | None) -> asyncio.Task[None]:
+    def start(
+        self, work: Awaitable[None], *, interrupt: Callable[[], None], conversation: str | None
+    ) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)
         self._jobs.add(task)
         self._interrupters[task] = interrupt
@@ -93,12 +95,12 @@ class ReplyTracker:
         if not task.cancelled() and task.exception() is not None:
             log.error("a reply job failed", exc_info=task.exception())
 
-    async def wait_until_stored(self, conversation: str, timeout: float = CONVERSATION_WAIT_SECONDS) -> None:
-        """Waits for the conversation's reply in progress, if any; 409 when it takes longer than `timeout`."""
+    async def wait_until_stored(self, conversation: str, within: float = CONVERSATION_WAIT_SECONDS) -> None:
+        """Waits for the conversation's reply in progress, if any; 409 when it takes longer than `within`."""
         task = self._conversations.get(conversation)
         if task is None:
             return
-        done, _ = await asyncio.wait([task], timeout=timeout)
+        done, _ = await asyncio.wait([task], timeout=within)
         if not done:
             raise APIError(
                 409,

@@ -110,8 +110,15 @@ def _safe_error(error: BaseException, *, started: bool = False) -> ProviderError
         return ProviderError(UNREADABLE)
     if isinstance(error, EmptyReply):
         return ProviderError(EMPTY)
-    if isinstance(error, (openai.AuthenticationError, anthropic.AuthenticationError,
-                          openai.PermissionDeniedError, anthropic.PermissionDeniedError)):
+    if isinstance(
+        error,
+        (
+            openai.AuthenticationError,
+            anthropic.AuthenticationError,
+            openai.PermissionDeniedError,
+            anthropic.PermissionDeniedError,
+        ),
+    ):
         return ProviderError("The AI provider rejected the API key", status=error.status_code)
     if isinstance(error, (openai.RateLimitError, anthropic.RateLimitError)):
         return ProviderError("The AI provider is rate limiting requests; please try again shortly", status=429)
@@ -289,7 +296,9 @@ async def _open_stream(
         if call.provider != "local":
             raise
         # Some OpenAI-compatible servers refuse stream_options: ask again without (tokens then unknown).
-        chunks = await _post_openai_stream(call, _openai_body(call, system, messages, streamed=True, report_usage=False))
+        chunks = await _post_openai_stream(
+            call, _openai_body(call, system, messages, streamed=True, report_usage=False)
+        )
     return chunks, _openai_chunk_text
 
 

@@ -24,7 +24,9 @@ NO_KEY = "no-key"
 
 def open_http_client(settings: Settings) -> httpx2.AsyncClient:
     timeout = httpx2.Timeout(settings.llm_read_timeout, connect=settings.llm_connect_timeout)
-    return httpx2.AsyncClient(timeout=timeout, limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=100))
+    return httpx2.AsyncClient(
+        timeout=timeout, limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
+    )
 
 
 def current_http_client() -> httpx2.AsyncClient:

@@ -18,12 +18,9 @@ from urllib.parse import SplitResult, urlsplit
 
 from jarlpm.errors import APIError
 
-
 # What we accept between "//" and the path: a bracketed IPv6 address or a host name, then maybe a port.
 # Anything else (a stray bracket, a second colon, junk after "]") would only fail later, in the HTTP client.
-_AUTHORITY = re.compile(
-    r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[^\[\]:]+))(?::(?P<port>[0-9]*))?", re.IGNORECASE
-)
+_AUTHORITY = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[^\[\]:]+))(?::(?P<port>[0-9]*))?", re.IGNORECASE)
 _HOST_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?", re.IGNORECASE)  # "_": Docker service names
 DEFAULT_PORTS = {"http": 80, "https": 443}
 INVALID_HOST_NAME = "base_url has an invalid host name"

@@ -81,7 +81,9 @@ async def prepare_ai_call(conn: Connection, *, user_id: str) -> LLMCall:
     try:
         api_key = decrypt(settings.encryption_key, config["encrypted_api_key"]) if config["encrypted_api_key"] else None
     except SecretUnreadable:
-        raise APIError(400, "LLM_KEY_UNREADABLE", "The stored API key cannot be read; please save it again in Settings") from None
+        raise APIError(
+            400, "LLM_KEY_UNREADABLE", "The stored API key cannot be read; please save it again in Settings"
+        ) from None
     return LLMCall(
         provider=config["provider"],
         model=config["model_name"] or settings.llm_default_model(config["provider"]),

@@ -35,7 +35,9 @@ def _feature_block(feature: Mapping) -> str:
     return f"FEATURE: {feature['title']}\nDescription: {feature['description']}\nAcceptance criteria:\n{criteria}"
 
 
-def generate_prompt(epic: Mapping | None, feature: Mapping, context: Mapping | None, count: int) -> tuple[str, list[Message]]:
+def generate_prompt(
+    epic: Mapping | None, feature: Mapping, context: Mapping | None, count: int
+) -> tuple[str, list[Message]]:
     parts = [prompt_block(context), GENERATE_ROLE, *([epic_brief(epic)] if epic else []), _feature_block(feature)]
     request = f"Write {count} user stories for this feature. Reply with only a JSON array of {count} objects, no prose:\n[{STORY_SHAPE}]"
     return "\n\n".join(parts), [{"role": "user", "content": request}]

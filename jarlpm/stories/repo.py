@@ -30,18 +30,32 @@ async def list_feature_stories(conn: Connection, *, user_id: str, feature_id: st
 
 
 async def get_story(conn: Connection, *, user_id: str, story_id: str, standalone: bool) -> dict | None:
-    return optional_row(await queries.stories.get_story(conn, user_id=user_id, story_id=story_id, standalone=standalone))
+    return optional_row(
+        await queries.stories.get_story(conn, user_id=user_id, story_id=story_id, standalone=standalone)
+    )
 
 
 async def create_story(
-    conn: Connection, *, user_id: str, feature_id: str | None, source: str, story_points: int | None = None, **content: object
+    conn: Connection,
+    *,
+    user_id: str,
+    feature_id: str | None,
+    source: str,
+    story_points: int | None = None,
+    **content: object,
 ) -> dict | None:
     """`content` holds CONTENT_FIELDS (missing lists become empty). None when the feature is not the user's."""
     values = {field: content.get(field) for field in CONTENT_FIELDS}
     for field in ("acceptance_criteria", "labels", "dependencies", "risks", "edge_cases"):
         values[field] = values[field] or []
     row = await queries.stories.create_story(
-        conn, story_id=new_id("story"), user_id=user_id, feature_id=feature_id, source=source, story_points=story_points, **values
+        conn,
+        story_id=new_id("story"),
+        user_id=user_id,
+        feature_id=feature_id,
+        source=source,
+        story_points=story_points,
+        **values,
     )
     return optional_row(row)
 

@@ -14,12 +14,12 @@ from jarlpm.epics import repo as epics
 from jarlpm.errors import APIError
 from jarlpm.features.service import NOT_FOUND as FEATURE_NOT_FOUND
 from jarlpm.features.service import owned_feature
+from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http import sse
 from jarlpm.stories import prompts, repo, service
 from jarlpm.stories.models import (
     ChatIn,

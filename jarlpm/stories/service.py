@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from asyncpg import Connection
 
+from jarlpm.ai import RefinementWrites
 from jarlpm.errors import APIError
 from jarlpm.features.service import owned_feature
-from jarlpm.ai import RefinementWrites
 from jarlpm.stories import repo
 
 NOT_FOUND = ("STORY_NOT_FOUND", "User story not found")
@@ -27,9 +27,7 @@ async def approved_feature(conn: Connection, *, user_id: str, feature_id: str) -
     return feature
 
 
-def refinement_writes(
-    *, user_id: str, story_id: str, feature_id: str | None, epic_id: str | None
-) -> RefinementWrites:
+def refinement_writes(*, user_id: str, story_id: str, feature_id: str | None, epic_id: str | None) -> RefinementWrites:
     """What a refinement stores: the assistant's reply, then its validated update (`story_updated`)."""
 
     async def save_reply(conn: Connection, text: str, reply_metadata: dict) -> None:

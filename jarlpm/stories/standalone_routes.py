@@ -6,19 +6,20 @@ id: the feature-bound routes' id converter refuses them, so each path has only i
 
 from __future__ import annotations
 
+from asyncpg import Connection
 from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from jarlpm import ai, db
+from jarlpm.ai import InterviewIn
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
+from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required
-from jarlpm.ai import InterviewIn
 from jarlpm.http.idempotency import idempotent
 from jarlpm.http.openapi import streams
 from jarlpm.http.rate_limits import ai_route
 from jarlpm.http.replies import conversation_idle
-from jarlpm.http import sse
 from jarlpm.stories import prompts, repo, service
 from jarlpm.stories.models import (
     AllStoriesFilter,
@@ -35,7 +36,7 @@ from jarlpm.stories.models import (
 blueprint = Blueprint("standalone_stories", __name__, url_prefix="/stories")
 
 
-async def _standalone(conn, *, user_id: str, story_id: str) -> dict:  # type: ignore[no-untyped-def]
+async def _standalone(conn: Connection, *, user_id: str, story_id: str) -> dict:
     """The user's standalone story; 400 for one of their feature-bound stories, 404 otherwise."""
     story = await repo.get_story(conn, user_id=user_id, story_id=story_id, standalone=True)
     if story is not None:
@@ -88,6 +89,7 @@ async def create_standalone(data: StandaloneStoryIn) -> tuple[StoryOut, int]:
     caller = current_caller()
     async with db.connection(caller) as conn:
         story = await repo.create_story(conn, user_id=caller.id, feature_id=None, **data.model_dump())
+    assert story is not None  # only a feature that is not the user's makes it None
     return StoryOut(**story), 201
 
 
@@ -158,7 +160,9 @@ async def approve_standalone(story_id: str) -> StoryOut:
     "done | error {message}",
 )
 async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
-    """Refine a standalone story (Server-Sent Events: chunk*, story_updated?, done | error); the server keeps the history."""
+    """Refine a standalone story (Server-Sent Events: chunk*, story_updated?, done | error).
+
+    The server keeps the history."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "story", story_id)
     async with db.transaction(caller) as conn:  # prelude
@@ -217,4 +221,5 @@ async def create_from_proposal(data: StoryProposal) -> StoryOut:
         story = await repo.create_story(
             conn, user_id=caller.id, feature_id=None, source="ai_generated", **data.model_dump()
         )
+    assert story is not None  # only a feature that is not the user's makes it None
     return StoryOut(**story)

@@ -51,7 +51,5 @@ async def ready() -> ReadyOut:
         raise APIError(503, "DB_UNAVAILABLE", "The database is not reachable") from None
     head = head_revision()
     if current != head:
-        raise APIError(
-            503, "DB_NOT_AT_HEAD", f"The database is at revision {current or 'base'}, the code needs {head}"
-        )
+        raise APIError(503, "DB_NOT_AT_HEAD", f"The database is at revision {current or 'base'}, the code needs {head}")
     return ReadyOut(status="ready", revision=head)

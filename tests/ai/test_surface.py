@@ -35,7 +35,9 @@ async def test_keep_alives_flow_while_a_structured_repair_is_in_progress(make_se
     body = response.text
     between = body.split('"type":"chunk","content":"json"', 1)[1].split('"type":"drafts"', 1)[0]
     assert between.count(": keep-alive\n\n") >= 2
-    assert [e for e in parse_frames(body) if e["type"] == "drafts"] == [{"type": "drafts", "drafts": [{"title": "Fixed"}]}]
+    assert [e for e in parse_frames(body) if e["type"] == "drafts"] == [
+        {"type": "drafts", "drafts": [{"title": "Fixed"}]}
+    ]
     assert [row["outcome"] for row in await usage_rows(database_url)] == ["ok", "ok"]  # the stream and its repair
 
 
@@ -57,7 +59,9 @@ async def test_preparing_an_ai_call_outside_an_ai_route_raises(make_settings, da
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
-async def test_a_reply_carries_the_tokens_the_provider_reported(make_settings, database_url, fake_llm, provider) -> None:
+async def test_a_reply_carries_the_tokens_the_provider_reported(
+    make_settings, database_url, fake_llm, provider
+) -> None:
     fake_llm.script(Scripted(chunks=["Counted ", "reply"], input_tokens=42, output_tokens=9))
     app = await start(make_settings, database_url)
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
@@ -80,14 +84,18 @@ async def test_a_reply_object_accumulates_text_and_usage(app, fake_llm) -> None:
     assert (reply.usage.input_tokens, reply.usage.output_tokens) == (3, 2)
 
 
-async def test_a_local_server_refusing_stream_options_is_asked_again_without(make_settings, database_url, fake_llm) -> None:
+async def test_a_local_server_refusing_stream_options_is_asked_again_without(
+    make_settings, database_url, fake_llm
+) -> None:
     fake_llm.refuse_stream_options = True
     fake_llm.script(Scripted(chunks=["Local ", "answer"]))
     app = await start(make_settings, database_url)
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers = await signed_in(http, provider=None)
         saved = await http.post(
-            "/api/llm-providers", json={"provider": "local", "base_url": fake_llm.openai_url, "api_key": VALID_KEY}, headers=headers
+            "/api/llm-providers",
+            json={"provider": "local", "base_url": fake_llm.openai_url, "api_key": VALID_KEY},
+            headers=headers,
         )
         assert saved.status_code == 200, saved.text
         response = await http.post("/api/_test/chat", json={"content": "Hi"}, headers=headers)

@@ -36,8 +36,6 @@ def settings(make_settings, database_url, smtp_server):  # type: ignore[no-untyp
     )
 
 
-
-
 @pytest.fixture
 async def limited_app(make_settings, database_url):  # type: ignore[no-untyped-def]
     """Limits on, behind one trusted proxy, so a test picks the client address with X-Forwarded-For."""

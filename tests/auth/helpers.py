@@ -15,7 +15,9 @@ async def assert_429(response, limit: int) -> int:  # type: ignore[no-untyped-de
     assert body["detail"] == "Rate limit exceeded. Please slow down."
     assert body["code"] == body["error_code"] == "RATE_LIMIT_EXCEEDED"
     assert body["retry_after_seconds"] >= 1
-    assert body["message"] == f"Too many requests. Please wait {body['retry_after_seconds']} seconds before trying again."
+    assert (
+        body["message"] == f"Too many requests. Please wait {body['retry_after_seconds']} seconds before trying again."
+    )
     assert response.headers["Retry-After"] == str(body["retry_after_seconds"])
     assert response.headers["X-RateLimit-Limit"] == str(limit)
     return body["retry_after_seconds"]

@@ -24,7 +24,9 @@ async def test_login_allows_thirty_requests_a_minute_per_ip_and_none_per_email(l
     for _ in range(30):
         response = await limited_app.test_client().post("/api/auth/login", json=payload, headers=from_ip("1.1.1.1"))
         assert response.status_code == 200
-    await assert_429(await limited_app.test_client().post("/api/auth/login", json=payload, headers=from_ip("1.1.1.1")), 30)
+    await assert_429(
+        await limited_app.test_client().post("/api/auth/login", json=payload, headers=from_ip("1.1.1.1")), 30
+    )
     other_ip = await limited_app.test_client().post("/api/auth/login", json=payload, headers=from_ip("2.2.2.2"))
     assert other_ip.status_code == 200
 
@@ -34,7 +36,11 @@ async def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(ma
     async with create_app(settings).test_app() as app:
         client = app.test_client()
         statuses = [
-            (await client.post("/api/auth/forgot-password", json={"email": "a@jarlpm.dev"}, headers=from_ip(f"9.9.9.{n}"))).status_code
+            (
+                await client.post(
+                    "/api/auth/forgot-password", json={"email": "a@jarlpm.dev"}, headers=from_ip(f"9.9.9.{n}")
+                )
+            ).status_code
             for n in range(4)
         ]
     assert statuses == [200, 200, 200, 429]
@@ -66,7 +72,9 @@ async def test_preflights_do_not_use_up_a_limit(limited_app) -> None:
     for _ in range(5):
         assert (await client.options("/api/auth/signup", headers=headers)).status_code == 200
     signup = await client.post(
-        "/api/auth/signup", json={"email": "p@jarlpm.dev", "password": PASSWORD, "name": "P"}, headers=from_ip("6.6.6.6")
+        "/api/auth/signup",
+        json={"email": "p@jarlpm.dev", "password": PASSWORD, "name": "P"},
+        headers=from_ip("6.6.6.6"),
     )
     assert signup.status_code == 200
 
@@ -81,7 +89,11 @@ async def cors_app(make_settings, database_url):
 async def test_preflight_from_an_allowed_origin_is_answered_with_credentials(cors_app) -> None:
     response = await cors_app.test_client().options(
         "/api/auth/login",
-        headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
@@ -118,7 +130,9 @@ async def test_a_cookie_write_from_another_site_is_403_and_changes_nothing(cors_
 
 async def test_bearer_and_originless_writes_are_not_cross_site(cors_app) -> None:
     token = await sign_up(cors_app, "api@jarlpm.dev")
-    bearer_call = await cors_app.test_client().post("/api/auth/logout", headers={**bearer(token), "Origin": "https://evil.example"})
+    bearer_call = await cors_app.test_client().post(
+        "/api/auth/logout", headers={**bearer(token), "Origin": "https://evil.example"}
+    )
     assert bearer_call.status_code == 200
     second = await sign_up(cors_app, "cli@jarlpm.dev")
     client = cors_app.test_client()
@@ -151,7 +165,9 @@ async def test_test_login_gives_a_fresh_session_subscription_and_context(make_se
             me = await app.test_client().get("/api/auth/me", headers=bearer(token))
             assert (await me.get_json())["user_id"] == body["user_id"]
     assert await fetch(database_url, "SELECT count(*) AS n FROM users") == [{"n": 1}]
-    subscription = await fetch(database_url, "SELECT status, current_period_end > now() + interval '300 days' AS long FROM subscriptions")
+    subscription = await fetch(
+        database_url, "SELECT status, current_period_end > now() + interval '300 days' AS long FROM subscriptions"
+    )
     assert subscription == [{"status": "active", "long": True}]
     context = await fetch(
         database_url,
@@ -169,7 +185,9 @@ async def test_test_login_gives_a_fresh_session_subscription_and_context(make_se
         }
     ]
     async with create_app(make_settings(database_url)).test_app() as app:
-        login = await app.test_client().post("/api/auth/login", json={"email": "testuser@jarlpm.dev", "password": "testpassword123"})
+        login = await app.test_client().post(
+            "/api/auth/login", json={"email": "testuser@jarlpm.dev", "password": "testpassword123"}
+        )
     assert login.status_code == 200
 
 

@@ -30,7 +30,9 @@ class Clock:
 
 
 async def login(app, email: str, password: str, ip: str):  # type: ignore[no-untyped-def]
-    return await app.test_client().post("/api/auth/login", json={"email": email, "password": password}, headers=from_ip(ip))
+    return await app.test_client().post(
+        "/api/auth/login", json={"email": email, "password": password}, headers=from_ip(ip)
+    )
 
 
 async def fail(app, email: str, ip: str, times: int) -> list[int]:  # type: ignore[no-untyped-def]
@@ -95,10 +97,14 @@ def test_emails_are_counted_case_insensitively_and_trimmed() -> None:
 # The route
 
 
-async def test_five_failures_lock_that_email_for_that_client_without_running_the_verifier(limited_app, verifier) -> None:
+async def test_five_failures_lock_that_email_for_that_client_without_running_the_verifier(
+    limited_app, verifier
+) -> None:
     await sign_up(limited_app, OWNER)
-    statuses = [(await login(limited_app, email, "wrong password", "1.1.1.1")).status_code
-                for email in (OWNER, "OWNER@jarlpm.dev", OWNER, "Owner@JarlPM.dev", OWNER)]
+    statuses = [
+        (await login(limited_app, email, "wrong password", "1.1.1.1")).status_code
+        for email in (OWNER, "OWNER@jarlpm.dev", OWNER, "Owner@JarlPM.dev", OWNER)
+    ]
     assert statuses == [401] * 5
     assert verifier.count == 5
     wait = await assert_429(await login(limited_app, OWNER, PASSWORD, "1.1.1.1"), PER_EMAIL_AND_IP.failures)
@@ -108,7 +114,9 @@ async def test_five_failures_lock_that_email_for_that_client_without_running_the
     assert (await login(limited_app, "someone@jarlpm.dev", "guess", "1.1.1.1")).status_code == 401
 
 
-async def test_the_owner_signs_in_from_their_own_client_while_another_keeps_failing(limited_app, fast_verifier, database_url) -> None:
+async def test_the_owner_signs_in_from_their_own_client_while_another_keeps_failing(
+    limited_app, fast_verifier, database_url
+) -> None:
     await sign_up(limited_app, OWNER)
     assert await fail(limited_app, OWNER, "6.6.6.6", 12) == [401] * 5 + [429] * 7
     for n in range(3):  # more attackers, still far below the per-email backstop
@@ -184,7 +192,7 @@ async def test_the_lock_lifts_when_its_window_closes(clocked_app, fast_verifier)
 
 async def test_refused_attempts_are_not_counted(clocked_app, fast_verifier) -> None:
     """Hammering while locked must not bring the per-email backstop closer, nor prolong the lock."""
-    app, clock = clocked_app
+    app, _ = clocked_app
     assert await fail(app, OWNER, "1.1.1.1", 15) == [401] * 5 + [429] * 10
     counter = app.app.extensions[lockout.EXTENSION_KEY]
     counts = {limit: (await counter.add(key, limit.window_seconds))[0] for limit, key in lockout.keys(OWNER, "1.1.1.1")}
@@ -194,7 +202,9 @@ async def test_refused_attempts_are_not_counted(clocked_app, fast_verifier) -> N
 async def test_failure_limits_obey_the_rate_limit_switch(app, fast_verifier) -> None:
     await sign_up(app, OWNER)
     assert await fail(app, OWNER, "1.1.1.1", 8) == [401] * 8
-    assert (await app.test_client().post("/api/auth/login", json={"email": OWNER, "password": PASSWORD})).status_code == 200
+    assert (
+        await app.test_client().post("/api/auth/login", json={"email": OWNER, "password": PASSWORD})
+    ).status_code == 200
 
 
 @pytest.mark.parametrize(

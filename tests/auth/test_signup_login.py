@@ -98,7 +98,9 @@ async def test_malformed_or_missing_fields_are_422(client, database_url, payload
 
 
 async def test_a_failing_mail_server_does_not_fail_signup(make_settings, database_url, caplog) -> None:
-    settings = make_settings(database_url, email_backend="smtp", smtp_host="127.0.0.1", smtp_port=1, smtp_starttls=False)
+    settings = make_settings(
+        database_url, email_backend="smtp", smtp_host="127.0.0.1", smtp_port=1, smtp_starttls=False
+    )
     async with create_app(settings).test_app() as app:
         response = await app.test_client().post(
             "/api/auth/signup", json={"email": "m@jarlpm.dev", "password": PASSWORD, "name": "M"}
@@ -154,7 +156,12 @@ async def test_me_by_cookie_and_by_bearer(app) -> None:
     assert me.status_code == 200
     body = await me.get_json()
     assert set(body) == {"user_id", "email", "name", "picture", "email_verified"}
-    assert (body["email"], body["name"], body["picture"], body["email_verified"]) == ("me@jarlpm.dev", "Me", None, False)
+    assert (body["email"], body["name"], body["picture"], body["email_verified"]) == (
+        "me@jarlpm.dev",
+        "Me",
+        None,
+        False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -251,7 +258,9 @@ async def test_login_upgrades_a_weaker_password_hash(app, database_url) -> None:
     await sign_up(app, "old-hash@jarlpm.dev")
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
     await fetch(database_url, "UPDATE users SET password_hash = $1", weak)
-    response = await app.test_client().post("/api/auth/login", json={"email": "old-hash@jarlpm.dev", "password": PASSWORD})
+    response = await app.test_client().post(
+        "/api/auth/login", json={"email": "old-hash@jarlpm.dev", "password": PASSWORD}
+    )
     assert response.status_code == 200
     [row] = await fetch(database_url, "SELECT password_hash FROM users")
     assert row["password_hash"] != weak and row["password_hash"].startswith("$argon2id$")

@@ -106,14 +106,18 @@ async def test_reset_password_sets_the_password_and_ends_every_session(app, clie
     short = await client.post("/api/auth/reset-password", json={"token": token, "new_password": "short"})
     assert short.status_code == 400 and (await short.get_json())["code"] == "PASSWORD_TOO_SHORT"
 
-    response = await client.post("/api/auth/reset-password", json={"token": token, "new_password": "a brand new secret"})
+    response = await client.post(
+        "/api/auth/reset-password", json={"token": token, "new_password": "a brand new secret"}
+    )
     assert response.status_code == 200
     assert await response.get_json() == {"message": "Password reset successfully. Please login with your new password."}
     assert await fetch(database_url, "SELECT count(*) AS n FROM user_sessions") == [{"n": 0}]
     for session in sessions:
         assert (await app.test_client().get("/api/auth/me", headers=bearer(session))).status_code == 401
     old = await app.test_client().post("/api/auth/login", json={"email": "r@jarlpm.dev", "password": PASSWORD})
-    new = await app.test_client().post("/api/auth/login", json={"email": "r@jarlpm.dev", "password": "a brand new secret"})
+    new = await app.test_client().post(
+        "/api/auth/login", json={"email": "r@jarlpm.dev", "password": "a brand new secret"}
+    )
     assert (old.status_code, new.status_code) == (401, 200)
     reuse = await client.post("/api/auth/reset-password", json={"token": token, "new_password": "yet another one"})
     assert reuse.status_code == 400

@@ -25,11 +25,18 @@ PROPOSAL = {
 
 async def test_the_interview_proposes_and_the_bug_is_created(pm, fake_llm, database_url) -> None:
     fake_llm.script("What did you expect to happen?")
-    first = await stream_events(pm, "/api/bugs/ai/chat", {"content": "The dose screen freezes", "conversation_history": []})
+    first = await stream_events(
+        pm, "/api/bugs/ai/chat", {"content": "The dose screen freezes", "conversation_history": []}
+    )
     assert first[-1] == {"type": "done", "proposal": None, "is_complete": False}
     fake_llm.script(f"Thanks, here it is.\n```json\n{json.dumps({'proposal': PROPOSAL})}\n```")
-    history = [{"role": "user", "content": "The dose screen freezes"}, {"role": "assistant", "content": "What did you expect to happen?"}]
-    second = await stream_events(pm, "/api/bugs/ai/chat", {"content": "To go back to the list", "conversation_history": history})
+    history = [
+        {"role": "user", "content": "The dose screen freezes"},
+        {"role": "assistant", "content": "What did you expect to happen?"},
+    ]
+    second = await stream_events(
+        pm, "/api/bugs/ai/chat", {"content": "To go back to the list", "conversation_history": history}
+    )
     assert second[-1] == {"type": "done", "proposal": PROPOSAL, "is_complete": True}
     assert "exactly one short question" in fake_llm.chat_requests()[-1].body["messages"][0]["content"]
     assert await fetch(database_url, "SELECT count(*) AS n FROM bugs") == [{"n": 0}]
@@ -37,7 +44,12 @@ async def test_the_interview_proposes_and_the_bug_is_created(pm, fake_llm, datab
     created = await pm.post("/api/bugs/ai/create-from-proposal", json=second[-1]["proposal"])
     assert created.status_code == 200
     bug = await created.get_json()
-    assert (bug["status"], bug["severity"], bug["priority"], bug["environment"]) == ("draft", "high", "p1", PROPOSAL["environment"])
+    assert (bug["status"], bug["severity"], bug["priority"], bug["environment"]) == (
+        "draft",
+        "high",
+        "p1",
+        PROPOSAL["environment"],
+    )
     history_rows = await (await pm.get(f"/api/bugs/{bug['bug_id']}/history")).get_json()
     assert [(h["to_status"], h["notes"]) for h in history_rows] == [("draft", "Bug created from the AI interview")]
 
@@ -50,7 +62,11 @@ async def test_a_bad_proposal_body_is_422(pm, database_url, body) -> None:
 
 @pytest.mark.parametrize(
     "overrides,code",
-    [({"severity": "huge"}, "INVALID_SEVERITY"), ({"priority": "p9"}, "INVALID_PRIORITY"), ({"severity": "High"}, "INVALID_SEVERITY")],
+    [
+        ({"severity": "huge"}, "INVALID_SEVERITY"),
+        ({"priority": "p9"}, "INVALID_PRIORITY"),
+        ({"severity": "High"}, "INVALID_SEVERITY"),
+    ],
 )
 async def test_an_unknown_severity_or_priority_is_400_as_for_a_new_bug(pm, database_url, overrides, code) -> None:
     from_proposal = await pm.post("/api/bugs/ai/create-from-proposal", json={**PROPOSAL, **overrides})
@@ -79,7 +95,12 @@ async def test_refine_streams_a_clearer_description_and_stores_nothing(pm, fake_
 
 async def test_severity_is_suggested_with_reasons(pm, fake_llm) -> None:
     bug = await create_bug(pm)
-    suggestion = {"severity": "critical", "priority": "p0", "severity_reason": "Blocks dosing.", "priority_reason": "Patient safety."}
+    suggestion = {
+        "severity": "critical",
+        "priority": "p0",
+        "severity_reason": "Blocks dosing.",
+        "priority_reason": "Patient safety.",
+    }
     fake_llm.script('{"severity": "extreme"}', json.dumps(suggestion))
     response = await pm.post(f"/api/bugs/{bug['bug_id']}/ai/suggest-severity")
     assert response.status_code == 200
@@ -93,18 +114,25 @@ async def test_severity_failures_are_a_clear_502(pm, fake_llm) -> None:
     unusable = await pm.post(f"/api/bugs/{bug['bug_id']}/ai/suggest-severity")
     assert unusable.status_code == 502
     assert await unusable.get_json() == {
-        "detail": "The AI reply could not be turned into valid data; please try again", "code": "AI_FAILED"
+        "detail": "The AI reply could not be turned into valid data; please try again",
+        "code": "AI_FAILED",
     }
     fake_llm.script(Reply(status=401))
     rejected = await pm.post(f"/api/bugs/{bug['bug_id']}/ai/suggest-severity")
-    assert (rejected.status_code, (await rejected.get_json())["detail"]) == (502, "The AI provider rejected the API key")
+    assert (rejected.status_code, (await rejected.get_json())["detail"]) == (
+        502,
+        "The AI provider rejected the API key",
+    )
 
 
 async def test_the_ai_helpers_need_a_provider(app, fake_llm) -> None:
     user = await new_user(app, "np@jarlpm.dev")
     bug = await create_bug(user)
-    for path, body in (("/api/bugs/ai/chat", {"content": "hi"}), (f"/api/bugs/{bug['bug_id']}/ai/refine", None),
-                       (f"/api/bugs/{bug['bug_id']}/ai/suggest-severity", None)):
+    for path, body in (
+        ("/api/bugs/ai/chat", {"content": "hi"}),
+        (f"/api/bugs/{bug['bug_id']}/ai/refine", None),
+        (f"/api/bugs/{bug['bug_id']}/ai/suggest-severity", None),
+    ):
         response = await user.post(path, json=body)
         assert response.status_code == 400 and (await response.get_json())["code"] == "NO_LLM_PROVIDER", path
     assert fake_llm.chat_requests() == []

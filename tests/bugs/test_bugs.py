@@ -2,27 +2,50 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from tests.builders import BUG, approved_feature_with_stories, bug_linked_to, create_bug, locked_epic
 from tests.db.helpers import fetch
 
 BUG_KEYS = {
-    "bug_id", "title", "description", "severity", "status", "steps_to_reproduce", "expected_behavior",
-    "actual_behavior", "environment", "assignee_id", "priority", "due_date", "links", "link_count", "created_at",
-    "updated_at", "allowed_transitions",
+    "bug_id",
+    "title",
+    "description",
+    "severity",
+    "status",
+    "steps_to_reproduce",
+    "expected_behavior",
+    "actual_behavior",
+    "environment",
+    "assignee_id",
+    "priority",
+    "due_date",
+    "links",
+    "link_count",
+    "created_at",
+    "updated_at",
+    "allowed_transitions",
 }
 STATUSES = ["draft", "confirmed", "in_progress", "resolved", "closed"]
 
 
 async def bug_rows(database_url: str) -> list[dict]:
-    return await fetch(database_url, "SELECT bug_id, title, severity, status, priority, is_deleted FROM bugs ORDER BY bug_id")
+    return await fetch(
+        database_url, "SELECT bug_id, title, severity, status, priority, is_deleted FROM bugs ORDER BY bug_id"
+    )
 
 
 async def test_create_returns_200_with_a_history_row(pm, database_url) -> None:
     bug = await create_bug(pm)
     assert set(bug) == BUG_KEYS
-    assert (bug["status"], bug["allowed_transitions"], bug["links"], bug["link_count"]) == ("draft", ["confirmed"], [], 0)
+    assert (bug["status"], bug["allowed_transitions"], bug["links"], bug["link_count"]) == (
+        "draft",
+        ["confirmed"],
+        [],
+        0,
+    )
     history = await (await pm.get(f"/api/bugs/{bug['bug_id']}/history")).get_json()
     assert [(h["from_status"], h["to_status"], h["notes"]) for h in history] == [(None, "draft", "Bug created")]
 
@@ -44,7 +67,9 @@ async def test_unknown_values_are_400_and_create_nothing(pm, database_url, overr
     assert await bug_rows(database_url) == []
 
 
-@pytest.mark.parametrize("body", [{**BUG, "title": ""}, {**BUG, "description": ""}, {"title": "t"}, {**BUG, "due_date": "soon"}])
+@pytest.mark.parametrize(
+    "body", [{**BUG, "title": ""}, {**BUG, "description": ""}, {"title": "t"}, {**BUG, "due_date": "soon"}]
+)
 async def test_malformed_bugs_are_422(pm, database_url, body) -> None:
     assert (await pm.post("/api/bugs", json=body)).status_code == 422
     assert await bug_rows(database_url) == []
@@ -62,14 +87,22 @@ async def test_every_allowed_transition_moves_one_step_and_is_recorded(pm, step)
     assert moved["status"] == STATUSES[step + 1]
     assert moved["allowed_transitions"] == STATUSES[step + 2 : step + 3]
     history = await (await pm.get(f"/api/bugs/{bug['bug_id']}/history")).get_json()
-    assert [(h["from_status"], h["to_status"]) for h in history[1:]] == list(zip(STATUSES[: step + 1], STATUSES[1 : step + 2]))
+    assert [(h["from_status"], h["to_status"]) for h in history[1:]] == list(pairwise(STATUSES[: step + 2]))
     assert history[-1]["notes"] == f"step {step}"
 
 
 @pytest.mark.parametrize(
     "at,wanted",
-    [("draft", "in_progress"), ("draft", "closed"), ("draft", "draft"), ("confirmed", "draft"), ("resolved", "in_progress"),
-     ("closed", "resolved"), ("closed", "draft"), ("draft", "reopened")],
+    [
+        ("draft", "in_progress"),
+        ("draft", "closed"),
+        ("draft", "draft"),
+        ("confirmed", "draft"),
+        ("resolved", "in_progress"),
+        ("closed", "resolved"),
+        ("closed", "draft"),
+        ("draft", "reopened"),
+    ],
 )
 async def test_every_other_transition_is_refused(pm, database_url, at, wanted) -> None:
     bug = await create_bug(pm)
@@ -130,25 +163,36 @@ async def test_list_filters_and_sorts_on_allowed_columns(pm) -> None:
     assert await ids("sort_by=title&sort_order=asc&limit=1&offset=1") == [critical["bug_id"]]
     assert await ids("linked=true") == []
     assert set(await ids("linked=false")) == {low["bug_id"], critical["bug_id"], medium["bug_id"]}
-    for bad in ("sort_by=user_id", "sort_by=password_hash", "sort_order=sideways", "status=lost", "limit=0", "limit=501"):
+    for bad in (
+        "sort_by=user_id",
+        "sort_by=password_hash",
+        "sort_order=sideways",
+        "status=lost",
+        "limit=0",
+        "limit=501",
+    ):
         assert (await pm.get(f"/api/bugs?{bad}")).status_code == 422, bad
 
 
 async def test_links_to_owned_work_by_entity_and_gone_with_the_story(pm, fake_llm, database_url) -> None:
     epic_id, feature, [story] = await approved_feature_with_stories(pm, fake_llm)
     bug = await bug_linked_to(pm, epic=epic_id)
-    assert [(l["entity_type"], l["entity_id"]) for l in bug["links"]] == [("epic", epic_id)] and bug["link_count"] == 1
+    assert [(link["entity_type"], link["entity_id"]) for link in bug["links"]] == [("epic", epic_id)]
+    assert bug["link_count"] == 1
     added = await pm.post(
         f"/api/bugs/{bug['bug_id']}/links",
-        json={"links": [
-            {"entity_type": "story", "entity_id": story["story_id"]},
-            {"entity_type": "epic", "entity_id": epic_id},
-            {"entity_type": "feature", "entity_id": feature["feature_id"]},
-        ]},
+        json={
+            "links": [
+                {"entity_type": "story", "entity_id": story["story_id"]},
+                {"entity_type": "epic", "entity_id": epic_id},
+                {"entity_type": "feature", "entity_id": feature["feature_id"]},
+            ]
+        },
     )
     assert added.status_code == 200
-    assert [(l["entity_type"], l["entity_id"]) for l in await added.get_json()] == [
-        ("story", story["story_id"]), ("feature", feature["feature_id"])
+    assert [(link["entity_type"], link["entity_id"]) for link in await added.get_json()] == [
+        ("story", story["story_id"]),
+        ("feature", feature["feature_id"]),
     ]
     links = await (await pm.get(f"/api/bugs/{bug['bug_id']}/links")).get_json()
     assert len(links) == 3
@@ -160,8 +204,8 @@ async def test_links_to_owned_work_by_entity_and_gone_with_the_story(pm, fake_ll
 
     assert (await pm.delete(f"/api/stories/{story['story_id']}")).status_code == 200
     remaining = await (await pm.get(f"/api/bugs/{bug['bug_id']}/links")).get_json()
-    assert {l["entity_type"] for l in remaining} == {"epic", "feature"}
-    feature_link = next(l for l in remaining if l["entity_type"] == "feature")
+    assert {link["entity_type"] for link in remaining} == {"epic", "feature"}
+    feature_link = next(link for link in remaining if link["entity_type"] == "feature")
     removed = await pm.delete(f"/api/bugs/{bug['bug_id']}/links/{feature_link['link_id']}")
     assert (removed.status_code, await removed.get_json()) == (200, {"message": "Link removed"})
     assert (await pm.delete(f"/api/bugs/{bug['bug_id']}/links/{feature_link['link_id']}")).status_code == 404
@@ -175,7 +219,9 @@ async def test_a_link_to_another_users_story_is_refused(pm, other, fake_llm, dat
         await other.post("/api/stories/standalone", json={"persona": "p", "action": "a", "benefit": "b"})
     ).get_json()
     bug = await create_bug(pm)
-    response = await pm.post(f"/api/bugs/{bug['bug_id']}/links", json={"links": [{"entity_type": "story", "entity_id": theirs["story_id"]}]})
+    response = await pm.post(
+        f"/api/bugs/{bug['bug_id']}/links", json={"links": [{"entity_type": "story", "entity_id": theirs["story_id"]}]}
+    )
     assert response.status_code == 400
     assert (await response.get_json())["code"] == "LINK_TARGET_NOT_FOUND"
     assert await fetch(database_url, "SELECT count(*) AS n FROM bug_links") == [{"n": 0}]
@@ -248,7 +294,6 @@ async def test_by_entity_with_an_unknown_type_is_400_naming_it(pm, entity_type) 
     assert await response.get_json() == {"detail": f"Invalid entity type: {entity_type}", "code": "INVALID_ENTITY_TYPE"}
 
 
-
 @pytest.mark.parametrize(
     "due_date",
     [
@@ -280,7 +325,13 @@ async def test_a_due_date_inside_the_range_round_trips(pm, due_date) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["offset=99999999999999999999", "offset=9223372036854775808", "offset=-1", "limit=99999999999999999999", "limit=-5"],
+    [
+        "offset=99999999999999999999",
+        "offset=9223372036854775808",
+        "offset=-1",
+        "limit=99999999999999999999",
+        "limit=-5",
+    ],
 )
 async def test_paging_beyond_what_postgresql_takes_is_422(pm, query) -> None:
     await create_bug(pm)

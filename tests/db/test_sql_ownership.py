@@ -260,12 +260,22 @@ async def _owned_rows(conn: asyncpg.Connection) -> Rows:
     owner, intruder = await _user(conn, "owner@jarlpm.dev"), await _user(conn, "intruder@jarlpm.dev")
     epic_id = await epics_repo.create_epic(conn, user_id=owner, title="Medication entry")
     feature = await features_repo.create_feature(
-        conn, user_id=owner, epic_id=epic_id, title="Ward entry", description="Once.", acceptance_criteria=[],
+        conn,
+        user_id=owner,
+        epic_id=epic_id,
+        title="Ward entry",
+        description="Once.",
+        acceptance_criteria=[],
         source="manual",
     )
     assert feature is not None
     story = await stories_repo.create_story(
-        conn, user_id=owner, feature_id=feature["feature_id"], source="manual", persona="nurse", action="record",
+        conn,
+        user_id=owner,
+        feature_id=feature["feature_id"],
+        source="manual",
+        persona="nurse",
+        action="record",
         benefit="once",
     )
     assert story is not None
@@ -301,7 +311,12 @@ def _writes_as(rows: Rows, user_id: str) -> dict[str, Callable[[asyncpg.Connecti
             c, user_id=user_id, feature_id=rows.feature_id, source="manual", persona="p", action="a", benefit="b"
         ),
         "story event": lambda c: stories_repo.add_event(
-            c, user_id=user_id, story_id=rows.story_id, feature_id=rows.feature_id, epic_id=rows.epic_id, role="user",
+            c,
+            user_id=user_id,
+            story_id=rows.story_id,
+            feature_id=rows.feature_id,
+            epic_id=rows.epic_id,
+            role="user",
             content="hi",
         ),
         "bug history": lambda c: bugs_repo.add_history(
@@ -357,9 +372,12 @@ async def test_reads_and_updates_under_another_users_row_find_nothing(database_u
         assert await features_repo.approve_feature(conn, user_id=intruder, feature_id=rows.feature_id) is None
         assert await stories_repo.update_story(conn, user_id=intruder, story_id=rows.story_id, title="x") is None
         assert await stories_repo.approve_story(conn, user_id=intruder, story_id=rows.story_id) is None
-        assert await epics_repo.set_pending_proposal(
-            conn, user_id=intruder, epic_id=rows.epic_id, stage="problem_capture", proposal={"x": 1}
-        ) is False
+        assert (
+            await epics_repo.set_pending_proposal(
+                conn, user_id=intruder, epic_id=rows.epic_id, stage="problem_capture", proposal={"x": 1}
+            )
+            is False
+        )
         epic = await epics_repo.get_epic(conn, user_id=rows.owner, epic_id=rows.epic_id)
         assert epic is not None and epic["pending_proposal"] is None
     finally:

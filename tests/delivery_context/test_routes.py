@@ -8,8 +8,18 @@ from tests.builders import new_user
 from tests.db.helpers import fetch
 
 CONTEXT_KEYS = {
-    "context_id", "industry", "delivery_methodology", "sprint_cycle_length", "sprint_start_date", "num_developers",
-    "num_qa", "delivery_platform", "points_per_dev_per_sprint", "quality_mode", "created_at", "updated_at",
+    "context_id",
+    "industry",
+    "delivery_methodology",
+    "sprint_cycle_length",
+    "sprint_start_date",
+    "num_developers",
+    "num_qa",
+    "delivery_platform",
+    "points_per_dev_per_sprint",
+    "quality_mode",
+    "created_at",
+    "updated_at",
 }
 FULL = {
     "industry": "Fintech, Payments",
@@ -33,7 +43,8 @@ async def rows(database_url: str) -> list[dict]:
     return await fetch(
         database_url,
         "SELECT user_id, industry, delivery_methodology, sprint_cycle_length, sprint_start_date, num_developers, "
-        "num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode FROM product_delivery_contexts ORDER BY user_id",
+        "num_qa, delivery_platform, points_per_dev_per_sprint, quality_mode "
+        "FROM product_delivery_contexts ORDER BY user_id",
     )
 
 
@@ -44,7 +55,11 @@ async def test_first_read_creates_an_empty_context(ana, database_url) -> None:
     assert set(body) == CONTEXT_KEYS
     assert body["context_id"].startswith("ctx_")
     assert (body["points_per_dev_per_sprint"], body["quality_mode"]) == (8, "standard")
-    assert all(body[key] is None for key in CONTEXT_KEYS - {"context_id", "points_per_dev_per_sprint", "quality_mode", "created_at", "updated_at"})
+    assert all(
+        body[key] is None
+        for key in CONTEXT_KEYS
+        - {"context_id", "points_per_dev_per_sprint", "quality_mode", "created_at", "updated_at"}
+    )
     second = await (await ana.get("/api/delivery-context")).get_json()
     assert second["context_id"] == body["context_id"]
     assert len(await rows(database_url)) == 1
@@ -58,7 +73,12 @@ async def test_put_replaces_everything_with_enums_lower_cased(ana, database_url)
     assert body["delivery_platform"] == "azure_devops"
     assert body["quality_mode"] == "quality"
     assert body["sprint_start_date"] == "2026-02-02"
-    assert (body["sprint_cycle_length"], body["num_developers"], body["num_qa"], body["points_per_dev_per_sprint"]) == (10, 4, 1, 12)
+    assert (body["sprint_cycle_length"], body["num_developers"], body["num_qa"], body["points_per_dev_per_sprint"]) == (
+        10,
+        4,
+        1,
+        12,
+    )
     partial = await (await ana.put("/api/delivery-context", json={"industry": "Retail"})).get_json()
     assert partial["context_id"] == body["context_id"]
     assert partial["industry"] == "Retail"

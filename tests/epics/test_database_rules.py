@@ -32,7 +32,11 @@ async def test_history_rows_can_never_be_updated(epic_id, database_url, table) -
     with pytest.raises(asyncpg.RestrictViolationError, match="append-only"):
         await fetch(database_url, f"UPDATE {table} SET {column} = 'rewritten'")
     with pytest.raises(asyncpg.RestrictViolationError):
-        await in_transaction(database_url, f"SELECT set_config('jarlpm.deleting', '{epic_id}', true)", f"UPDATE {table} SET {column} = 'x'")
+        await in_transaction(
+            database_url,
+            f"SELECT set_config('jarlpm.deleting', '{epic_id}', true)",
+            f"UPDATE {table} SET {column} = 'x'",
+        )
 
 
 @pytest.mark.parametrize("table", ["epic_transcript_events", "epic_decisions"])
@@ -40,11 +44,15 @@ async def test_history_rows_are_deleted_only_with_their_epic(epic_id, database_u
     with pytest.raises(asyncpg.RestrictViolationError):
         await fetch(database_url, f"DELETE FROM {table}")
     with pytest.raises(asyncpg.RestrictViolationError):
-        await in_transaction(database_url, "SELECT set_config('jarlpm.deleting', 'epic_someoneelse', true)", f"DELETE FROM {table}")
+        await in_transaction(
+            database_url, "SELECT set_config('jarlpm.deleting', 'epic_someoneelse', true)", f"DELETE FROM {table}"
+        )
     with pytest.raises(asyncpg.RestrictViolationError):  # deleting the epic without saying so
         await fetch(database_url, "DELETE FROM epics")
     await in_transaction(
-        database_url, f"SELECT set_config('jarlpm.deleting', '{epic_id}', true)", f"DELETE FROM epics WHERE epic_id = '{epic_id}'"
+        database_url,
+        f"SELECT set_config('jarlpm.deleting', '{epic_id}', true)",
+        f"DELETE FROM epics WHERE epic_id = '{epic_id}'",
     )
     assert await fetch(database_url, f"SELECT count(*) AS n FROM {table}") == [{"n": 0}]
 

@@ -6,7 +6,14 @@ from tests.builders import FINAL, OUTCOME, PROBLEM, chat, confirm, create_epic
 from tests.db.helpers import fetch
 
 EPIC_KEYS = {
-    "epic_id", "title", "current_stage", "snapshot", "pending_proposal", "moscow_score", "created_at", "updated_at",
+    "epic_id",
+    "title",
+    "current_stage",
+    "snapshot",
+    "pending_proposal",
+    "moscow_score",
+    "created_at",
+    "updated_at",
 }
 
 
@@ -35,7 +42,10 @@ async def test_an_epic_goes_from_idea_to_locked(pm, fake_llm, database_url) -> N
     assert "".join(e["content"] for e in events if e["type"] == "chunk") == "Who enters the data today, and how often?"
     assert events[-1] == {"type": "done"} and not [e for e in events if e["type"] == "proposal"]
     events_now = await transcript(pm, epic_id)
-    assert [(e["role"], e["stage"]) for e in events_now[1:]] == [("user", "problem_capture"), ("assistant", "problem_capture")]
+    assert [(e["role"], e["stage"]) for e in events_now[1:]] == [
+        ("user", "problem_capture"),
+        ("assistant", "problem_capture"),
+    ]
     assert events_now[-1]["event_metadata"]["prompt_version"].startswith("epic-chat-")
     system_prompt = fake_llm.chat_requests()[-1].body["messages"][0]["content"]
     assert "PRODUCT DELIVERY CONTEXT (Read-Only):" in system_prompt and "- Industry: Healthcare" in system_prompt
@@ -132,9 +142,14 @@ async def test_a_stale_or_missing_proposal_is_400_and_changes_nothing(pm, fake_l
     [first] = [e for e in await chat(pm, epic_id, "One") if e["type"] == "proposal"]
     [second] = [e for e in await chat(pm, epic_id, "Two") if e["type"] == "proposal"]
     before = await fetch(database_url, "SELECT current_stage, pending_proposal FROM epics")
-    stale = await pm.post(f"/api/epics/{epic_id}/confirm-proposal", json={"proposal_id": first["proposal_id"], "confirmed": True})
+    stale = await pm.post(
+        f"/api/epics/{epic_id}/confirm-proposal", json={"proposal_id": first["proposal_id"], "confirmed": True}
+    )
     assert stale.status_code == 400
-    assert await stale.get_json() == {"detail": "Proposal ID mismatch: the proposal has been replaced", "code": "PROPOSAL_MISMATCH"}
+    assert await stale.get_json() == {
+        "detail": "Proposal ID mismatch: the proposal has been replaced",
+        "code": "PROPOSAL_MISMATCH",
+    }
     assert await fetch(database_url, "SELECT current_stage, pending_proposal FROM epics") == before
     assert await decisions(pm, epic_id) == []
     assert (await confirm(pm, epic_id, second["proposal_id"]))["current_stage"] == "outcome_capture"
@@ -147,7 +162,9 @@ async def test_a_proposal_for_a_stage_already_passed_cannot_advance(pm, fake_llm
         """UPDATE epics SET pending_proposal = '{"proposal_id": "prop_old", "field": "epic_final",
            "proposed_content": "x", "content": "x", "target_stage": "epic_locked"}'::jsonb""",
     )
-    response = await pm.post(f"/api/epics/{epic_id}/confirm-proposal", json={"proposal_id": "prop_old", "confirmed": True})
+    response = await pm.post(
+        f"/api/epics/{epic_id}/confirm-proposal", json={"proposal_id": "prop_old", "confirmed": True}
+    )
     assert response.status_code == 400
     assert (await response.get_json())["code"] == "CANNOT_ADVANCE"
     assert await fetch(database_url, "SELECT current_stage FROM epics") == [{"current_stage": "problem_capture"}]

@@ -44,7 +44,9 @@ async def test_another_user_gets_404_on_every_epic_route_and_changes_nothing(pm,
     fake_llm.script(PROBLEM)
     [proposal] = [e for e in await chat(pm, epic_id, "hi") if e["type"] == "proposal"]
     artifact = await (
-        await pm.post(f"/api/epics/{epic_id}/artifacts", json={"artifact_type": "feature", "title": "t", "description": "d"})
+        await pm.post(
+            f"/api/epics/{epic_id}/artifacts", json={"artifact_type": "feature", "title": "t", "description": "d"}
+        )
     ).get_json()
     await with_provider(other)
     before = await table_counts(database_url)
@@ -71,7 +73,11 @@ async def test_another_user_gets_404_on_every_epic_route_and_changes_nothing(pm,
 
 
 async def test_unknown_epics_are_404(pm) -> None:
-    for method, path in [("GET", "/api/epics/epic_000000000000"), ("DELETE", "/api/epics/nope"), ("GET", "/api/epics/x/transcript")]:
+    for method, path in [
+        ("GET", "/api/epics/epic_000000000000"),
+        ("DELETE", "/api/epics/nope"),
+        ("GET", "/api/epics/x/transcript"),
+    ]:
         assert (await pm.call(method, path)).status_code == 404
 
 
@@ -80,7 +86,9 @@ async def test_deleting_an_epic_leaves_no_orphans(pm, fake_llm, database_url) ->
     epic_id = (await create_epic(pm, "Drop"))["epic_id"]
     fake_llm.script(PROBLEM)
     [proposal] = [e for e in await chat(pm, epic_id, "hi") if e["type"] == "proposal"]
-    await pm.post(f"/api/epics/{epic_id}/confirm-proposal", json={"proposal_id": proposal["proposal_id"], "confirmed": True})
+    await pm.post(
+        f"/api/epics/{epic_id}/confirm-proposal", json={"proposal_id": proposal["proposal_id"], "confirmed": True}
+    )
     await pm.post(f"/api/epics/{epic_id}/artifacts", json={"artifact_type": "bug", "title": "t", "description": "d"})
     response = await pm.delete(f"/api/epics/{epic_id}")
     assert (response.status_code, await response.get_json()) == (200, {"message": "Epic deleted"})
@@ -95,13 +103,30 @@ async def test_artifacts_are_listed_created_and_deleted(pm) -> None:
     epic_id = (await create_epic(pm))["epic_id"]
     created = await pm.post(
         f"/api/epics/{epic_id}/artifacts",
-        json={"artifact_type": "user_story", "title": "Login", "description": "As a nurse...", "acceptance_criteria": ["works"], "priority": 2},
+        json={
+            "artifact_type": "user_story",
+            "title": "Login",
+            "description": "As a nurse...",
+            "acceptance_criteria": ["works"],
+            "priority": 2,
+        },
     )
     assert created.status_code == 200
     artifact = await created.get_json()
-    assert set(artifact) == {"artifact_id", "epic_id", "artifact_type", "title", "description", "acceptance_criteria", "priority", "created_at"}
+    assert set(artifact) == {
+        "artifact_id",
+        "epic_id",
+        "artifact_type",
+        "title",
+        "description",
+        "acceptance_criteria",
+        "priority",
+        "created_at",
+    }
     assert await (await pm.get(f"/api/epics/{epic_id}/artifacts")).get_json() == [artifact]
-    bad = await pm.post(f"/api/epics/{epic_id}/artifacts", json={"artifact_type": "epic", "title": "x", "description": "y"})
+    bad = await pm.post(
+        f"/api/epics/{epic_id}/artifacts", json={"artifact_type": "epic", "title": "x", "description": "y"}
+    )
     assert bad.status_code == 422
     deleted = await pm.delete(f"/api/epics/{epic_id}/artifacts/{artifact['artifact_id']}")
     assert (deleted.status_code, await deleted.get_json()) == (200, {"message": "Artifact deleted"})
@@ -116,7 +141,13 @@ async def test_permissions_follow_the_stage(pm) -> None:
     assert body["permissions"]["epic"]["status"] == "draft"
     assert body["permissions"]["epic"]["fields"]["problem_statement"] is True
     assert body["permissions"]["features"]["can_create"] is False
-    assert set(body["permissions"]["stories"]) == {"can_create", "can_edit", "can_delete", "is_frozen", "requires_version"}
+    assert set(body["permissions"]["stories"]) == {
+        "can_create",
+        "can_edit",
+        "can_delete",
+        "is_frozen",
+        "requires_version",
+    }
 
 
 async def test_chat_checks_happen_before_streaming_and_write_nothing(make_settings, database_url, fake_llm) -> None:

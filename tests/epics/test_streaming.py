@@ -1,4 +1,5 @@
-"""Epic chat under real Hypercorn: a held stream leaves the one-connection pool free; a disconnect keeps the partial reply."""
+"""Epic chat under real Hypercorn: a held stream leaves the one-connection pool free; a disconnect does
+not cut the reply."""
 
 from __future__ import annotations
 
@@ -27,12 +28,16 @@ async def assistant_rows(database_url: str) -> list[dict]:
     )
 
 
-async def test_the_pool_of_one_serves_other_requests_while_a_chat_is_held_open(make_settings, database_url, fake_llm) -> None:
+async def test_the_pool_of_one_serves_other_requests_while_a_chat_is_held_open(
+    make_settings, database_url, fake_llm
+) -> None:
     fake_llm.script(Reply(chunks=["Let me ", "think"], hold=True))
     app = create_app(make_settings(database_url, db_pool_size=1, db_max_overflow=0, db_pool_timeout=2.0))
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers, epic_id = await signed_in_with_epic(http)
-        async with http.stream("POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers) as response:
+        async with http.stream(
+            "POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers
+        ) as response:
             received, reader = await read_until_chunks(response, 1)
             listed = await http.get("/api/epics", headers=headers)
             login = await http.post("/api/auth/login", json={"email": "s@jarlpm.dev", "password": PASSWORD})
@@ -55,7 +60,9 @@ async def test_a_disconnect_after_three_chunks_stores_the_whole_reply_and_its_pr
     app = create_app(make_settings(database_url))
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers, epic_id = await signed_in_with_epic(http)
-        async with http.stream("POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers) as response:
+        async with http.stream(
+            "POST", f"/api/epics/{epic_id}/chat", json={"content": "Hi"}, headers=headers
+        ) as response:
             # The client goes away (a reload) with most of the reply still to come.
             await read_until_chunks(response, 3)
         rows = await eventually(lambda: assistant_rows(database_url))

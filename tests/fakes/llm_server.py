@@ -265,7 +265,12 @@ def _build_app(server: FakeLLMServer) -> Quart:
         if server.models_raw_body is not None:
             return Response(server.models_raw_body, content_type="text/html")
         if anthropic:
-            model = {"id": "claude-fake", "type": "model", "display_name": "Claude Fake", "created_at": "2025-01-01T00:00:00Z"}
+            model = {
+                "id": "claude-fake",
+                "type": "model",
+                "display_name": "Claude Fake",
+                "created_at": "2025-01-01T00:00:00Z",
+            }
             body = {"data": [model], "has_more": False, "first_id": "claude-fake", "last_id": "claude-fake"}
         else:
             body = {"object": "list", "data": [{"id": "gpt-fake", "object": "model", "created": 0, "owned_by": "fake"}]}

@@ -19,7 +19,7 @@ class _Inbox:
         self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
@@ -47,15 +47,15 @@ class FakeSMTPServer:
     def messages_to(self, address: str) -> list[EmailMessage]:
         return [message for message in self.messages if message["To"] == address]
 
-    async def wait_for(self, address: str, *, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+    async def wait_for(self, address: str, *, count: int = 1, within: float = 10.0) -> list[EmailMessage]:
         """The messages to `address` once there are `count` of them (mail goes out after the response)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             found = self.messages_to(address)
             if len(found) >= count:
                 return found
             await asyncio.sleep(0.02)
-        raise AssertionError(f"no {count} message(s) to {address} within {timeout} s")
+        raise AssertionError(f"no {count} message(s) to {address} within {within} s")
 
 
 def link_in(message: EmailMessage) -> str:

@@ -18,7 +18,9 @@ async def approved(pm, fake_llm, epic_id):  # type: ignore[no-untyped-def]
     await stream_events(pm, f"/api/features/{draft['feature_id']}/chat", {"content": "hi"})
     feature = await (await pm.post(f"/api/features/{draft['feature_id']}/approve")).get_json()
     story = await (
-        await pm.post(f"/api/stories/feature/{feature['feature_id']}", json={"persona": "p", "action": "a", "benefit": "b"})
+        await pm.post(
+            f"/api/stories/feature/{feature['feature_id']}", json={"persona": "p", "action": "a", "benefit": "b"}
+        )
     ).get_json()
     fake_llm.script("ok")
     await stream_events(pm, f"/api/stories/{story['story_id']}/chat", {"content": "hi"})
@@ -28,7 +30,13 @@ async def approved(pm, fake_llm, epic_id):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "assignment",
-    ["title = 'x'", "description = 'x'", "acceptance_criteria = ARRAY['x']", "current_stage = 'refining'", "approved_at = now()"],
+    [
+        "title = 'x'",
+        "description = 'x'",
+        "acceptance_criteria = ARRAY['x']",
+        "current_stage = 'refining'",
+        "approved_at = now()",
+    ],
 )
 async def test_approved_feature_content_never_changes(approved, database_url, assignment) -> None:
     with pytest.raises(asyncpg.RestrictViolationError):
@@ -37,13 +45,24 @@ async def test_approved_feature_content_never_changes(approved, database_url, as
 
 async def test_approved_feature_scoring_stays_writable(approved, database_url) -> None:
     await fetch(database_url, "UPDATE features SET moscow_score = 'must_have', rice_total = 4.5, priority = 1")
-    assert await fetch(database_url, "SELECT moscow_score, rice_total FROM features") == [{"moscow_score": "must_have", "rice_total": 4.5}]
+    assert await fetch(database_url, "SELECT moscow_score, rice_total FROM features") == [
+        {"moscow_score": "must_have", "rice_total": 4.5}
+    ]
 
 
 @pytest.mark.parametrize(
     "assignment",
-    ["persona = 'x'", "action = 'x'", "benefit = 'x'", "acceptance_criteria = ARRAY['x']", "labels = ARRAY['x']",
-     "story_priority = 'nice-to-have'", "risks = ARRAY['x']", "notes_for_engineering = 'x'", "current_stage = 'draft'"],
+    [
+        "persona = 'x'",
+        "action = 'x'",
+        "benefit = 'x'",
+        "acceptance_criteria = ARRAY['x']",
+        "labels = ARRAY['x']",
+        "story_priority = 'nice-to-have'",
+        "risks = ARRAY['x']",
+        "notes_for_engineering = 'x'",
+        "current_stage = 'draft'",
+    ],
 )
 async def test_approved_story_content_never_changes(approved, database_url, assignment) -> None:
     with pytest.raises(asyncpg.RestrictViolationError):
@@ -51,7 +70,9 @@ async def test_approved_story_content_never_changes(approved, database_url, assi
 
 
 async def test_approved_story_points_and_sprint_stay_writable(approved, database_url) -> None:
-    await fetch(database_url, "UPDATE user_stories SET story_points = 5, sprint_number = 2, status = 'ready', rice_reach = 3")
+    await fetch(
+        database_url, "UPDATE user_stories SET story_points = 5, sprint_number = 2, status = 'ready', rice_reach = 3"
+    )
     assert await fetch(database_url, "SELECT story_points, sprint_number, status FROM user_stories") == [
         {"story_points": 5, "sprint_number": 2, "status": "ready"}
     ]

@@ -14,7 +14,10 @@ async def test_a_reply_cut_by_the_provider_is_kept_marked_interrupted(pm: User, 
     events = await stream_events(pm, f"/api/features/{feature['feature_id']}/chat", {"content": "Tighten it"})
     assert [e["type"] for e in events][-1] == "error"
     conversation = await (await pm.get(f"/api/features/{feature['feature_id']}/conversation")).get_json()
-    assert [(e["role"], e["content"]) for e in conversation] == [("user", "Tighten it"), ("assistant", "Let us tighten ")]
+    assert [(e["role"], e["content"]) for e in conversation] == [
+        ("user", "Tighten it"),
+        ("assistant", "Let us tighten "),
+    ]
     assert conversation[1]["event_metadata"]["interrupted"] is True
     assert conversation[0]["event_metadata"] is None
 

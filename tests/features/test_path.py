@@ -30,11 +30,17 @@ async def test_from_locked_epic_to_approved_stories_and_back_to_nothing(pm, fake
     feature_id = saved[0]["feature_id"]
 
     # One is refined by chat: its update is validated, stored, announced.
-    update = '[FEATURE_UPDATE]{"title": "Ward dose entry", "acceptance_criteria": ["Saved in one step", "Works offline"]}[/FEATURE_UPDATE]'
+    update = (
+        '[FEATURE_UPDATE]{"title": "Ward dose entry", "acceptance_criteria": ["Saved in one step", "Works offline"]}'
+        "[/FEATURE_UPDATE]"
+    )
     fake_llm.script(f"Agreed, tightening it.\n{update}")
     events = await stream_events(pm, f"/api/features/{feature_id}/chat", {"content": "Rename it and add offline."})
     assert events[-2:] == [
-        {"type": "feature_updated", "update": {"title": "Ward dose entry", "acceptance_criteria": ["Saved in one step", "Works offline"]}},
+        {
+            "type": "feature_updated",
+            "update": {"title": "Ward dose entry", "acceptance_criteria": ["Saved in one step", "Works offline"]},
+        },
         {"type": "done"},
     ]
     feature = await (await pm.get(f"/api/features/{feature_id}")).get_json()
@@ -54,7 +60,9 @@ async def test_from_locked_epic_to_approved_stories_and_back_to_nothing(pm, fake
     generated = events[-2]["stories"]
     assert [e["type"] for e in events][-2:] == ["stories", "done"]
     assert (generated[0]["persona"], generated[0]["action"], generated[0]["benefit"]) == (
-        "ward nurse", "record a dose once", "I never type it twice"
+        "ward nurse",
+        "record a dose once",
+        "I never type it twice",
     )
     assert generated[0]["story_priority"] == "must-have" and generated[1]["story_priority"] == "should-have"
     story_ids = []
@@ -64,13 +72,23 @@ async def test_from_locked_epic_to_approved_stories_and_back_to_nothing(pm, fake
         story_ids.append((await response.get_json())["story_id"])
     story = await (await pm.get(f"/api/stories/{story_ids[0]}")).get_json()
     assert story["story_text"] == "As a ward nurse, I want to record a dose once so that I never type it twice."
-    assert (story["labels"], story["dependencies"], story["risks"]) == (["frontend"], ["Pharmacy API"], ["Network loss"])
+    assert (story["labels"], story["dependencies"], story["risks"]) == (
+        ["frontend"],
+        ["Pharmacy API"],
+        ["Network loss"],
+    )
     assert (story["edge_cases"], story["notes_for_engineering"]) == (["Duplicate scan"], "Use optimistic UI.")
     assert story["is_standalone"] is False and story["feature_id"] == feature_id
 
-    fake_llm.script('Done.\n[STORY_UPDATE]{"benefit": "so that doses are never typed twice", "story_points": 3, "title": "ignored"}[/STORY_UPDATE]')
+    fake_llm.script(
+        'Done.\n[STORY_UPDATE]{"benefit": "so that doses are never typed twice", "story_points": 3, "title": "ignored"}'
+        "[/STORY_UPDATE]"
+    )
     events = await stream_events(pm, f"/api/stories/{story_ids[0]}/chat", {"content": "Reword the benefit; it is a 3."})
-    assert events[-2] == {"type": "story_updated", "update": {"benefit": "doses are never typed twice", "story_points": 3}}
+    assert events[-2] == {
+        "type": "story_updated",
+        "update": {"benefit": "doses are never typed twice", "story_points": 3},
+    }
     story = await (await pm.get(f"/api/stories/{story_ids[0]}")).get_json()
     assert story["story_text"].endswith("so that doses are never typed twice.")
     assert (story["story_points"], story["title"], story["current_stage"]) == (3, "Record a dose", "refining")

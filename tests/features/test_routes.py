@@ -9,15 +9,30 @@ from tests.fakes.llm_server import Reply
 from tests.sse import stream_events
 
 FEATURE_KEYS = {
-    "feature_id", "epic_id", "title", "description", "acceptance_criteria", "current_stage", "source", "priority",
-    "moscow_score", "rice_reach", "rice_impact", "rice_confidence", "rice_effort", "rice_total", "created_at",
-    "updated_at", "approved_at",
+    "feature_id",
+    "epic_id",
+    "title",
+    "description",
+    "acceptance_criteria",
+    "current_stage",
+    "source",
+    "priority",
+    "moscow_score",
+    "rice_reach",
+    "rice_impact",
+    "rice_confidence",
+    "rice_effort",
+    "rice_total",
+    "created_at",
+    "updated_at",
+    "approved_at",
 }
 
 
 async def feature_rows(database_url: str) -> list[dict]:
     return await fetch(
-        database_url, "SELECT feature_id, title, description, acceptance_criteria, current_stage FROM features ORDER BY feature_id"
+        database_url,
+        "SELECT feature_id, title, description, acceptance_criteria, current_stage FROM features ORDER BY feature_id",
     )
 
 
@@ -25,7 +40,10 @@ async def test_features_need_a_locked_epic(pm, fake_llm, database_url) -> None:
     epic_id = (await create_epic(pm))["epic_id"]
     created = await pm.post(f"/api/features/epic/{epic_id}", json=GENERATED[0])
     assert created.status_code == 400
-    assert await created.get_json() == {"detail": "Epic must be locked before creating features", "code": "EPIC_NOT_LOCKED"}
+    assert await created.get_json() == {
+        "detail": "Epic must be locked before creating features",
+        "code": "EPIC_NOT_LOCKED",
+    }
     generated = await pm.post(f"/api/features/epic/{epic_id}/generate", json={"count": 3})
     assert generated.status_code == 400 and (await generated.get_json())["code"] == "EPIC_NOT_LOCKED"
     assert await feature_rows(database_url) == [] and fake_llm.chat_requests() == []
@@ -38,7 +56,11 @@ async def test_create_returns_201_with_the_contract_keys(pm, epic_id) -> None:
 
 
 async def test_bad_feature_input_is_422_and_stores_nothing(pm, epic_id, database_url) -> None:
-    for body in ({"description": "d"}, {"title": "", "description": "d"}, {"title": "t", "description": "d", "source": "robot"}):
+    for body in (
+        {"description": "d"},
+        {"title": "", "description": "d"},
+        {"title": "t", "description": "d", "source": "robot"},
+    ):
         assert (await pm.post(f"/api/features/epic/{epic_id}", json=body)).status_code == 422
     assert (await pm.post(f"/api/features/epic/{epic_id}/generate", json={"count": 0})).status_code == 422
     assert (await pm.post(f"/api/features/epic/{epic_id}/generate", json={"count": 11})).status_code == 422
@@ -112,7 +134,7 @@ async def test_an_invalid_update_block_is_repaired_or_dropped(pm, fake_llm, epic
     fake_llm.script('[FEATURE_UPDATE]{"title": ""}[/FEATURE_UPDATE]', '{"title": "Fixed title"}')
     events = await stream_events(pm, f"/api/features/{feature['feature_id']}/chat", {"content": "rename"})
     assert {"type": "feature_updated", "update": {"title": "Fixed title"}} in events
-    fake_llm.script('[FEATURE_UPDATE]{nope[/FEATURE_UPDATE]', "bad", "worse")
+    fake_llm.script("[FEATURE_UPDATE]{nope[/FEATURE_UPDATE]", "bad", "worse")
     events = await stream_events(pm, f"/api/features/{feature['feature_id']}/chat", {"content": "again"})
     assert [e["type"] for e in events if e["type"] != "chunk"] == ["done"]
     assert (await (await pm.get(f"/api/features/{feature['feature_id']}")).get_json())["title"] == "Fixed title"
@@ -123,7 +145,9 @@ async def test_a_provider_failure_keeps_only_the_users_message(pm, fake_llm, epi
     feature = await create_feature(pm, epic_id)
     fake_llm.script(Reply(status=429, times=3))
     events = await stream_events(pm, f"/api/features/{feature['feature_id']}/chat", {"content": "Hi"})
-    assert events == [{"type": "error", "message": "The AI provider is rate limiting requests; please try again shortly"}]
+    assert events == [
+        {"type": "error", "message": "The AI provider is rate limiting requests; please try again shortly"}
+    ]
     conversation = await (await pm.get(f"/api/features/{feature['feature_id']}/conversation")).get_json()
     assert [e["role"] for e in conversation] == ["user"]
 

@@ -101,7 +101,6 @@ async def test_requests_while_the_database_is_gone_are_503(pm: User, pg_server, 
     assert (await pm.get("/api/epics")).status_code == 200
 
 
-
 async def test_a_retried_bug_report_files_one_bug(pm: User, database_url) -> None:  # type: ignore[no-untyped-def]
     headers = {"Idempotency-Key": "bug-7"}
     body = {"title": "Crash on save", "description": "It crashes"}

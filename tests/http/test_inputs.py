@@ -25,7 +25,9 @@ async def epic_count(user: User) -> int:
         (b'{"title": ', "application/json", "INVALID_JSON"),
     ],
 )
-async def test_unreadable_bodies_are_400_and_create_nothing(pm: User, body: bytes, content_type: str, code: str) -> None:
+async def test_unreadable_bodies_are_400_and_create_nothing(
+    pm: User, body: bytes, content_type: str, code: str
+) -> None:
     response = await pm.post("/api/epics", data=body, headers={"Content-Type": content_type})
     assert response.status_code == 400
     payload = await response.get_json()
@@ -79,7 +81,11 @@ async def test_nul_in_a_path_id_answers_as_a_missing_id(pm: User) -> None:
 
 
 async def test_a_preflight_to_any_path_gets_the_cors_answer(client) -> None:  # type: ignore[no-untyped-def]
-    headers = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    headers = {
+        "Origin": ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     response = await client.options("/api/no-such-room/42", headers=headers)
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
@@ -100,7 +106,12 @@ async def test_a_preflight_from_another_origin_gets_no_cors_answer(client) -> No
         ("GET", "/api/no-such-room", 404, {}),
         ("PUT", "/api/epics", 405, {}),
         ("DELETE", "/api/health", 405, {}),
-        ("POST", "/api/auth/login", 413, {"data": b"x" * (3 * 1024 * 1024), "headers": {"Content-Type": "application/json"}}),
+        (
+            "POST",
+            "/api/auth/login",
+            413,
+            {"data": b"x" * (3 * 1024 * 1024), "headers": {"Content-Type": "application/json"}},
+        ),
         ("POST", "/api/auth/login", 422, {"json": {}}),
         ("GET", "/api/epics", 401, {}),
     ],

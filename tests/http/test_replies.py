@@ -47,7 +47,9 @@ async def test_the_final_save_waits_out_a_database_outage_with_keep_alives(
     assert await messages(database_url) == [("user", "Hi", None), ("assistant", "Stored after all", "completed")]
 
 
-async def test_a_save_that_outlasts_its_retry_budget_is_reported(make_settings, database_url, pg_server, fake_llm) -> None:
+async def test_a_save_that_outlasts_its_retry_budget_is_reported(
+    make_settings, database_url, pg_server, fake_llm
+) -> None:
     fake_llm.script(Reply(chunks=["Lost"], hold=True))
     app = await start(make_settings, database_url, db_save_retry_seconds=0.3)
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
@@ -113,13 +115,17 @@ async def _no_open_streams(fake_llm) -> bool:  # type: ignore[no-untyped-def]
     return fake_llm.open_streams == 0
 
 
-async def test_an_interview_stops_calling_the_provider_when_its_client_leaves(make_settings, database_url, fake_llm) -> None:
+async def test_an_interview_stops_calling_the_provider_when_its_client_leaves(
+    make_settings, database_url, fake_llm
+) -> None:
     """Nothing of an interview is stored: its provider call ends with the client."""
     fake_llm.script(Reply(chunks=["What ", "is the ", "story?"], hold=True))
     app = await start(make_settings, database_url)
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers = await signed_in(http)
-        async with http.stream("POST", "/api/stories/ai/chat", json={"content": "A story"}, headers=headers) as response:
+        async with http.stream(
+            "POST", "/api/stories/ai/chat", json={"content": "A story"}, headers=headers
+        ) as response:
             await read_until_chunks(response, 1)
             assert fake_llm.open_streams == 1
         await until(lambda: _no_open_streams(fake_llm))

@@ -65,7 +65,9 @@ async def test_keep_alive_comments_flow_while_the_provider_is_silent(make_settin
     app = await start(make_settings, database_url)
     async with served(app) as url, httpx.AsyncClient(base_url=url) as http:
         headers = await signed_in(http)
-        response = await http.post("/api/_test/chat", json={"content": "Hi", "keep_alive_seconds": 0.2}, headers=headers)
+        response = await http.post(
+            "/api/_test/chat", json={"content": "Hi", "keep_alive_seconds": 0.2}, headers=headers
+        )
     body = response.text
     before_first_chunk = body.split("data: ")[0]
     assert before_first_chunk.count(": keep-alive\n\n") >= 2

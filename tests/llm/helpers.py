@@ -13,7 +13,18 @@ PROVIDERS = ["openai", "anthropic"]  # the two dialects; google and local speak 
 
 
 def make_call(fake: FakeLLMServer, http: httpx2.AsyncClient, provider: str = "openai", **overrides) -> LLMCall:  # type: ignore[no-untyped-def]
-    base_urls = {"openai": fake.openai_url, "google": fake.openai_url, "local": fake.openai_url, "anthropic": fake.anthropic_url}
-    values = {"provider": provider, "model": f"{provider}-model", "base_url": base_urls[provider], "api_key": VALID_KEY, "http": http}
+    base_urls = {
+        "openai": fake.openai_url,
+        "google": fake.openai_url,
+        "local": fake.openai_url,
+        "anthropic": fake.anthropic_url,
+    }
+    values = {
+        "provider": provider,
+        "model": f"{provider}-model",
+        "base_url": base_urls[provider],
+        "api_key": VALID_KEY,
+        "http": http,
+    }
     values.update(overrides)
     return LLMCall(**values)  # type: ignore[arg-type]

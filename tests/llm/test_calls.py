@@ -6,8 +6,8 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from jarlpm.llm.calls import LLMCall, ProviderError, complete, stream
 from jarlpm.ai.structured import StructuredOutputError, extract_json, structured
+from jarlpm.llm.calls import LLMCall, ProviderError, complete, stream
 from tests.fakes.llm_server import VALID_KEY, Reply
 from tests.llm.helpers import MESSAGES, PROVIDERS, SYSTEM, make_call
 
@@ -45,7 +45,7 @@ async def test_structured_repairs_a_broken_reply(fake_llm, http, provider) -> No
     fake_llm.script("Sure! {title: oops", '```json\n{"title": "Login", "criteria": ["works"]}\n```')
     feature = await structured(make_call(fake_llm, http, provider), SYSTEM, MESSAGES, Feature)
     assert feature == Feature(title="Login", criteria=["works"])
-    first, repair = fake_llm.chat_requests()
+    _, repair = fake_llm.chat_requests()
     last_message = repair.body["messages"][-1]["content"]
     assert "could not be used" in last_message and '"criteria"' in last_message
     assert repair.body["messages"][-2] == {"role": "assistant", "content": "Sure! {title: oops"}
@@ -68,7 +68,7 @@ async def test_structured_accepts_lists(fake_llm, http) -> None:
 
 def test_extract_json_finds_the_value_in_prose() -> None:
     assert extract_json('{"a": 1}') == {"a": 1}
-    assert extract_json('text ```json\n[1, 2]\n``` more') == [1, 2]
+    assert extract_json("text ```json\n[1, 2]\n``` more") == [1, 2]
     assert extract_json('prefix {"a": "brace } and \\" quote", "b": [1, {"c": 2}]} suffix') == {
         "a": 'brace } and " quote',
         "b": [1, {"c": 2}],

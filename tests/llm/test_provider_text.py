@@ -157,7 +157,8 @@ async def test_a_completion_without_content_is_an_error(fake_llm, http, provider
 
 # Each chunk is wrong for both dialects: the wrong-shape ones carry the OpenAI and the Anthropic fields.
 WRONG_TYPES = (
-    b'{"choices": [{"delta": {"content": 7}}], "type": "content_block_delta", "delta": {"type": "text_delta", "text": 7}}'
+    b'{"choices": [{"delta": {"content": 7}}], "type": "content_block_delta", '
+    b'"delta": {"type": "text_delta", "text": 7}}'
 )
 MALFORMED_CHUNKS = [
     b"{not json",

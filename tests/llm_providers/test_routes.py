@@ -38,7 +38,9 @@ async def configs_in_db(database_url: str) -> list[dict]:
 async def test_a_hosted_key_is_checked_live_stored_encrypted_and_activated(
     ana, fake_llm, settings, database_url, provider
 ) -> None:
-    response = await ana.post("/api/llm-providers", json={"provider": provider, "api_key": VALID_KEY, "model_name": "m-1"})
+    response = await ana.post(
+        "/api/llm-providers", json={"provider": provider, "api_key": VALID_KEY, "model_name": "m-1"}
+    )
     assert response.status_code == 200, await response.get_data(as_text=True)
     body = await response.get_json()
     assert set(body) == CONFIG_KEYS
@@ -70,7 +72,9 @@ async def test_a_rejected_key_is_400_and_stores_nothing(ana, fake_llm, database_
 
 @pytest.mark.parametrize("suffix", ["", "/", "/v1", "/v1/"])
 async def test_a_local_server_is_accepted_with_or_without_v1(ana, fake_llm, suffix) -> None:
-    response = await ana.post("/api/llm-providers", json={"provider": "local", "base_url": fake_llm.url + suffix, "api_key": VALID_KEY})
+    response = await ana.post(
+        "/api/llm-providers", json={"provider": "local", "base_url": fake_llm.url + suffix, "api_key": VALID_KEY}
+    )
     assert response.status_code == 200
     assert (await response.get_json())["base_url"] == f"{fake_llm.url}/v1"
     assert fake_llm.requests[-1].path == "/v1/models"
@@ -171,7 +175,11 @@ async def test_another_user_cannot_see_activate_or_delete_a_config(ana, bo, fake
 
 
 async def test_routes_need_a_session(client) -> None:
-    for method, path in [("GET", "/api/llm-providers"), ("POST", "/api/llm-providers"), ("POST", "/api/llm-providers/validate")]:
+    for method, path in [
+        ("GET", "/api/llm-providers"),
+        ("POST", "/api/llm-providers"),
+        ("POST", "/api/llm-providers/validate"),
+    ]:
         response = await client.open(path, method=method, json={"provider": "openai", "api_key": VALID_KEY})
         assert response.status_code == 401
 

@@ -11,10 +11,37 @@ from tests.sse import stream_events
 
 STORY = {"persona": "a nurse", "action": "to log in with my badge", "benefit": "so that I start fast."}
 STORY_KEYS = {
-    "story_id", "feature_id", "user_id", "title", "persona", "action", "benefit", "story_text", "acceptance_criteria",
-    "current_stage", "source", "story_points", "priority", "is_standalone", "labels", "story_priority", "dependencies",
-    "risks", "edge_cases", "notes_for_engineering", "rice_reach", "rice_impact", "rice_confidence", "rice_effort",
-    "rice_total", "sprint_number", "status", "blocked_reason", "created_at", "updated_at", "approved_at",
+    "story_id",
+    "feature_id",
+    "user_id",
+    "title",
+    "persona",
+    "action",
+    "benefit",
+    "story_text",
+    "acceptance_criteria",
+    "current_stage",
+    "source",
+    "story_points",
+    "priority",
+    "is_standalone",
+    "labels",
+    "story_priority",
+    "dependencies",
+    "risks",
+    "edge_cases",
+    "notes_for_engineering",
+    "rice_reach",
+    "rice_impact",
+    "rice_confidence",
+    "rice_effort",
+    "rice_total",
+    "sprint_number",
+    "status",
+    "blocked_reason",
+    "created_at",
+    "updated_at",
+    "approved_at",
 }
 
 
@@ -30,14 +57,19 @@ async def create_story(user, feature_id: str, **overrides) -> dict:  # type: ign
 
 
 async def story_rows(database_url: str) -> list[dict]:
-    return await fetch(database_url, "SELECT story_id, persona, action, benefit, current_stage FROM user_stories ORDER BY story_id")
+    return await fetch(
+        database_url, "SELECT story_id, persona, action, benefit, current_stage FROM user_stories ORDER BY story_id"
+    )
 
 
 async def test_stories_need_an_approved_feature(pm, fake_llm, epic_id, database_url) -> None:
     draft = await create_feature(pm, epic_id)
     created = await pm.post(f"/api/stories/feature/{draft['feature_id']}", json=STORY)
     assert created.status_code == 400
-    assert await created.get_json() == {"detail": "Feature must be approved before creating stories", "code": "FEATURE_NOT_APPROVED"}
+    assert await created.get_json() == {
+        "detail": "Feature must be approved before creating stories",
+        "code": "FEATURE_NOT_APPROVED",
+    }
     generated = await pm.post(f"/api/stories/feature/{draft['feature_id']}/generate", json={})
     assert generated.status_code == 400
     assert await story_rows(database_url) == []
@@ -48,7 +80,12 @@ async def test_create_cleans_the_parts_and_builds_the_story_text(pm, feature_id)
     assert set(story) == STORY_KEYS
     assert (story["persona"], story["action"], story["benefit"]) == ("nurse", "log in with my badge", "I start fast")
     assert story["story_text"] == "As a nurse, I want to log in with my badge so that I start fast."
-    assert (story["current_stage"], story["source"], story["labels"], story["story_priority"]) == ("draft", "manual", [], None)
+    assert (story["current_stage"], story["source"], story["labels"], story["story_priority"]) == (
+        "draft",
+        "manual",
+        [],
+        None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -79,7 +116,9 @@ async def test_list_orders_by_priority_then_creation(pm, feature_id, database_ur
 
 async def test_update_then_approve_then_frozen(pm, feature_id, database_url) -> None:
     story = await create_story(pm, feature_id)
-    updated = await (await pm.put(f"/api/stories/{story['story_id']}", json={"action": "use my badge", "labels": ["auth"]})).get_json()
+    updated = await (
+        await pm.put(f"/api/stories/{story['story_id']}", json={"action": "use my badge", "labels": ["auth"]})
+    ).get_json()
     assert updated["story_text"] == "As a nurse, I want to use my badge so that I start fast."
     assert updated["labels"] == ["auth"] and updated["benefit"] == "I start fast"
     approved = await pm.post(f"/api/stories/{story['story_id']}/approve")
@@ -98,7 +137,10 @@ async def test_delete_removes_the_story_and_its_conversation(pm, fake_llm, featu
     fake_llm.script("Sure.")
     await stream_events(pm, f"/api/stories/{story['story_id']}/chat", {"content": "hello"})
     conversation = await (await pm.get(f"/api/stories/{story['story_id']}/conversation")).get_json()
-    assert [(e["role"], e["story_id"]) for e in conversation] == [("user", story["story_id"]), ("assistant", story["story_id"])]
+    assert [(e["role"], e["story_id"]) for e in conversation] == [
+        ("user", story["story_id"]),
+        ("assistant", story["story_id"]),
+    ]
     response = await pm.delete(f"/api/stories/{story['story_id']}")
     assert (response.status_code, await response.get_json()) == (200, {"message": "User story deleted"})
     assert await fetch(database_url, "SELECT count(*) AS n FROM user_story_conversation_events") == [{"n": 0}]
@@ -122,7 +164,8 @@ async def test_a_standalone_story_is_not_served_here(pm, feature_id, database_ur
     [user] = await fetch(database_url, "SELECT user_id FROM users WHERE email = 'pm@jarlpm.dev'")
     await fetch(
         database_url,
-        "INSERT INTO user_stories (story_id, user_id, persona, action, benefit) VALUES ('story_standalone1', $1, 'p', 'a', 'b')",
+        "INSERT INTO user_stories (story_id, user_id, persona, action, benefit) "
+        "VALUES ('story_standalone1', $1, 'p', 'a', 'b')",
         user["user_id"],
     )
     assert (await pm.get("/api/stories/story_standalone1")).status_code == 404

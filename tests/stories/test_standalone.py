@@ -11,7 +11,13 @@ from tests.db.helpers import fetch
 from tests.fakes.llm_server import Reply
 from tests.sse import stream_events
 
-STORY = {"title": "Badge login", "persona": "nurse", "action": "log in with my badge", "benefit": "I start fast", "story_points": 3}
+STORY = {
+    "title": "Badge login",
+    "persona": "nurse",
+    "action": "log in with my badge",
+    "benefit": "I start fast",
+    "story_points": 3,
+}
 
 
 async def create(user, **overrides) -> dict:  # type: ignore[no-untyped-def]
@@ -21,7 +27,9 @@ async def create(user, **overrides) -> dict:  # type: ignore[no-untyped-def]
 
 
 async def rows(database_url: str) -> list[dict]:
-    return await fetch(database_url, "SELECT story_id, persona, current_stage, story_points FROM user_stories ORDER BY story_id")
+    return await fetch(
+        database_url, "SELECT story_id, persona, current_stage, story_points FROM user_stories ORDER BY story_id"
+    )
 
 
 async def test_create_list_get_and_filter_by_stage(pm) -> None:
@@ -41,7 +49,9 @@ async def test_create_list_get_and_filter_by_stage(pm) -> None:
 
 async def test_update_and_delete_are_409_and_chat_400_once_approved(pm, fake_llm, database_url) -> None:
     story = await create(pm)
-    updated = await pm.put(f"/api/stories/standalone/{story['story_id']}", json={"benefit": "so that shifts start on time"})
+    updated = await pm.put(
+        f"/api/stories/standalone/{story['story_id']}", json={"benefit": "so that shifts start on time"}
+    )
     assert (await updated.get_json())["benefit"] == "shifts start on time"
     approved = await pm.post(f"/api/stories/standalone/{story['story_id']}/approve")
     assert (await approved.get_json())["current_stage"] == "approved"
@@ -75,7 +85,10 @@ async def test_a_feature_bound_story_is_400_here(pm, fake_llm) -> None:
     everything = await (await pm.get("/api/stories/all")).get_json()
     assert [story["story_id"] for story in everything] == [bound["story_id"]]
     standalone = await create(pm)
-    assert {s["story_id"] for s in await (await pm.get("/api/stories/all")).get_json()} == {bound["story_id"], standalone["story_id"]}
+    assert {s["story_id"] for s in await (await pm.get("/api/stories/all")).get_json()} == {
+        bound["story_id"],
+        standalone["story_id"],
+    }
     only_bound = await (await pm.get("/api/stories/all?standalone=false")).get_json()
     only_standalone = await (await pm.get("/api/stories/all?standalone=true&stage=draft")).get_json()
     assert [s["story_id"] for s in only_bound] == [bound["story_id"]]
@@ -104,18 +117,28 @@ PROPOSAL = {
     "persona": "ward nurse",
     "action": "log in by tapping my badge",
     "benefit": "I start my shift without typing passwords",
-    "acceptance_criteria": ["Given a badge When I tap Then I am logged in", "Given no badge When I tap Then nothing happens"],
+    "acceptance_criteria": [
+        "Given a badge When I tap Then I am logged in",
+        "Given no badge When I tap Then nothing happens",
+    ],
     "story_points": None,
 }
 
 
 async def test_the_interview_asks_then_proposes_and_the_story_is_created(pm, fake_llm, database_url) -> None:
     fake_llm.script("Who will use this?")
-    first = await stream_events(pm, "/api/stories/ai/chat", {"content": "I want faster logins", "conversation_history": []})
+    first = await stream_events(
+        pm, "/api/stories/ai/chat", {"content": "I want faster logins", "conversation_history": []}
+    )
     assert first[-1] == {"type": "done", "proposal": None, "is_complete": False}
-    history = [{"role": "user", "content": "I want faster logins"}, {"role": "assistant", "content": "Who will use this?"}]
+    history = [
+        {"role": "user", "content": "I want faster logins"},
+        {"role": "assistant", "content": "Who will use this?"},
+    ]
     fake_llm.script(f"Here is the story.\n```json\n{json.dumps({'proposal': PROPOSAL})}\n```")
-    second = await stream_events(pm, "/api/stories/ai/chat", {"content": "Ward nurses", "conversation_history": history})
+    second = await stream_events(
+        pm, "/api/stories/ai/chat", {"content": "Ward nurses", "conversation_history": history}
+    )
     done = second[-1]
     assert done == {"type": "done", "proposal": PROPOSAL, "is_complete": True}
     sent = fake_llm.chat_requests()[-1].body["messages"]

@@ -19,7 +19,13 @@ async def test_without_billing_everyone_is_active(app) -> None:
     assert response.status_code == 200
     body = await response.get_json()
     assert body["status"] == "active"
-    assert set(body) == {"status", "stripe_subscription_id", "current_period_end", "cancel_at_period_end", "billing_cycle"}
+    assert set(body) == {
+        "status",
+        "stripe_subscription_id",
+        "current_period_end",
+        "cancel_at_period_end",
+        "billing_cycle",
+    }
 
 
 @pytest.fixture
@@ -33,14 +39,18 @@ async def test_with_billing_a_new_account_is_inactive_and_the_test_user_active(b
     assert (await (await ana.get("/api/subscription/status")).get_json())["status"] == "inactive"
     test_login = await billing_app.test_client().post("/api/auth/test-login")
     token = test_login.headers["Set-Cookie"].split("session_token=")[1].split(";")[0]
-    status = await billing_app.test_client().get("/api/subscription/status", headers={"Authorization": f"Bearer {token}"})
+    status = await billing_app.test_client().get(
+        "/api/subscription/status", headers={"Authorization": f"Bearer {token}"}
+    )
     body = await status.get_json()
     assert body["status"] == "active" and body["current_period_end"]
 
 
 async def test_an_active_subscription_past_its_period_is_expired(billing_app, database_url) -> None:
     ana = await new_user(billing_app, "ana@jarlpm.dev")
-    await fetch(database_url, "UPDATE subscriptions SET status = 'active', current_period_end = now() - interval '1 day'")
+    await fetch(
+        database_url, "UPDATE subscriptions SET status = 'active', current_period_end = now() - interval '1 day'"
+    )
     assert (await (await ana.get("/api/subscription/status")).get_json())["status"] == "expired"
     await fetch(database_url, "DELETE FROM subscriptions")
     assert (await (await ana.get("/api/subscription/status")).get_json())["status"] == "inactive"
@@ -84,5 +94,7 @@ async def test_the_gate_answers_402_only_when_billing_requires_it(app, database_
     await fetch(database_url, "UPDATE subscriptions SET status = 'trial'")
     with pytest.raises(APIError):
         await _gate(app.app, user["user_id"], billing_enabled=True)
-    await fetch(database_url, "UPDATE subscriptions SET status = 'active', current_period_end = now() + interval '1 day'")
+    await fetch(
+        database_url, "UPDATE subscriptions SET status = 'active', current_period_end = now() + interval '1 day'"
+    )
     await _gate(app.app, user["user_id"], billing_enabled=True)
