@@ -1,20 +1,14 @@
-"""Data blocks inside a chat reply: tagged updates (`[FEATURE_UPDATE]{json}[/FEATURE_UPDATE]`) and fenced
-proposals (```json {"proposal": {...}} ```). Found, validated, and repaired by the model when invalid; a
-block that stays invalid is dropped, never half-applied."""
+"""Finding the data a model's reply carries, without asking it anything: a JSON value anywhere in prose,
+a tagged block (`[FEATURE_UPDATE]{json}[/FEATURE_UPDATE]`), a fenced block (```json {"proposal": ...} ```).
+Validating and repairing what is found is `jarlpm.ai.structured`'s."""
 
 from __future__ import annotations
 
-import logging
+import json
 import re
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from jarlpm.ai.structured import StructuredOutputError, parse_or_repair
-from jarlpm.llm.calls import LLMCall, Message, ProviderError
-
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
+FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 
 
 def find_block(reply: str, tag: str) -> str | None:
@@ -22,32 +16,49 @@ def find_block(reply: str, tag: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-_FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
-
-
 def find_fenced_json(reply: str, key: str) -> str | None:
     """The last fenced code block of a reply that mentions `"key"` (the interview's proposal)."""
-    blocks = [block.strip() for block in _FENCED.findall(reply) if f'"{key}"' in block]
+    blocks = [block.strip() for block in FENCED.findall(reply) if f'"{key}"' in block]
     return blocks[-1] if blocks else None
 
 
-async def parse_update(
-    call: LLMCall, system: str, messages: Sequence[Message], reply: str, tag: str, schema: type[T] | Any
-) -> T | None:
-    """The validated [TAG] update the reply carries, or None when it carries none (or an unusable one)."""
-    return await parse_block(call, system, messages, reply, find_block(reply, tag), schema)
+def _balanced(text: str, start: int) -> str | None:
+    """The JSON value that opens at text[start], found by matching brackets outside strings."""
+    closing = {"{": "}", "[": "]"}
+    stack: list[str] = []
+    in_string = escaped = False
+    for index in range(start, len(text)):
+        char = text[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in closing:
+            stack.append(closing[char])
+        elif stack and char == stack[-1]:
+            stack.pop()
+            if not stack:
+                return text[start : index + 1]
+    return None
 
 
-async def parse_block(
-    call: LLMCall, system: str, messages: Sequence[Message], reply: str, block: str | None, schema: type[T] | Any
-) -> T | None:
-    """`block` (found in `reply`) validated into `schema`, repaired if needed; None when absent or unusable."""
-    if block is None:
-        return None
-    try:
-        return await parse_or_repair(call, system, [*messages, {"role": "assistant", "content": reply}], block, schema)
-    except (StructuredOutputError, ProviderError) as error:
-        log.info(
-            "dropping an unusable %s block: %s", getattr(schema, "__name__", "data"), getattr(error, "message", error)
-        )
-        return None
+def extract_json(text: str) -> Any:
+    """The JSON a reply carries: the whole text, a fenced block, or the first balanced object or array."""
+    candidates = [text.strip(), *(block.strip() for block in FENCED.findall(text))]
+    for opener in re.finditer(r"[\[{]", text):
+        value = _balanced(text, opener.start())
+        if value:
+            candidates.append(value)
+            break
+    for candidate in candidates:
+        try:
+            return json.loads(candidate)
+        except ValueError:
+            continue
+    raise ValueError("the reply contains no JSON value")

@@ -18,10 +18,10 @@ from typing import Any, Literal
 from asyncpg import Connection
 from pydantic import BaseModel, Field, create_model
 
-from jarlpm.ai.blocks import find_fenced_json, parse_block, parse_update
+from jarlpm.ai.blocks import find_fenced_json
 from jarlpm.ai.ending import StreamEnd
 from jarlpm.ai.reply import Reply
-from jarlpm.ai.structured import parse_or_repair
+from jarlpm.ai.structured import parse_block, parse_or_repair, parse_update
 from jarlpm.llm.calls import LLMCall, Message
 
 Event = dict[str, Any]

@@ -1,17 +1,18 @@
-"""Structured output, one mechanism everywhere: ask for JSON, extract it, validate it with pydantic,
-and ask the model to repair it (up to 2 times) before giving up with a clear error. Every provider
-call is metered."""
+"""Structured output, one mechanism everywhere: ask for JSON, extract it (`jarlpm.ai.blocks`), validate
+it with pydantic, and ask the model to repair it (up to 2 times) before giving up with a clear error.
+A block inside a chat reply (an update, a proposal) goes through the same repairs, and one that stays
+invalid is dropped, never half-applied. Every provider call is metered."""
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from jarlpm.ai.blocks import extract_json, find_block
 from jarlpm.ai.failures import AIFailure
 from jarlpm.ai.usage import Outcome, Stopwatch, record, usage_record
 from jarlpm.llm.calls import LLMCall, Message, ProviderError, Usage, complete
@@ -20,7 +21,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_REPAIRS = 2
-_FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 
 
 class StructuredOutputError(AIFailure):
@@ -41,48 +41,6 @@ async def metered_complete(call: LLMCall, system: str, messages: Sequence[Messag
         return text
     finally:
         await record(usage_record(call, usage, watch, outcome))
-
-
-def _balanced(text: str, start: int) -> str | None:
-    """The JSON value that opens at text[start], found by matching brackets outside strings."""
-    closing = {"{": "}", "[": "]"}
-    stack: list[str] = []
-    in_string = escaped = False
-    for index in range(start, len(text)):
-        char = text[index]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in closing:
-            stack.append(closing[char])
-        elif stack and char == stack[-1]:
-            stack.pop()
-            if not stack:
-                return text[start : index + 1]
-    return None
-
-
-def extract_json(text: str) -> Any:
-    """The JSON a reply carries: the whole text, a fenced block, or the first balanced object or array."""
-    candidates = [text.strip(), *(block.strip() for block in _FENCED.findall(text))]
-    for opener in re.finditer(r"[\[{]", text):
-        value = _balanced(text, opener.start())
-        if value:
-            candidates.append(value)
-            break
-    for candidate in candidates:
-        try:
-            return json.loads(candidate)
-        except ValueError:
-            continue
-    raise ValueError("the reply contains no JSON value")
 
 
 def _problems(error: Exception) -> list[str]:
@@ -146,3 +104,25 @@ async def structured(
         return await parse_or_repair(call, system, messages, reply, schema, max_repairs=max_repairs)
     except ProviderError as error:
         raise AIFailure(error.message) from None
+
+
+async def parse_update(
+    call: LLMCall, system: str, messages: Sequence[Message], reply: str, tag: str, schema: type[T] | Any
+) -> T | None:
+    """The validated [TAG] update the reply carries, or None when it carries none (or an unusable one)."""
+    return await parse_block(call, system, messages, reply, find_block(reply, tag), schema)
+
+
+async def parse_block(
+    call: LLMCall, system: str, messages: Sequence[Message], reply: str, block: str | None, schema: type[T] | Any
+) -> T | None:
+    """`block` (found in `reply`) validated into `schema`, repaired if needed; None when absent or unusable."""
+    if block is None:
+        return None
+    try:
+        return await parse_or_repair(call, system, [*messages, {"role": "assistant", "content": reply}], block, schema)
+    except (StructuredOutputError, ProviderError) as error:
+        log.info(
+            "dropping an unusable %s block: %s", getattr(schema, "__name__", "data"), getattr(error, "message", error)
+        )
+        return None

@@ -63,15 +63,8 @@ def event_stream(body: AsyncIterator[bytes]) -> Response:
     return response
 
 
-class StreamFailure(Exception):
-    """Raised by a body to end the stream with an `error` event; `message` is shown as is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-SAFE_FAILURES = (ProviderError, AIFailure, StreamFailure)
+# Raise AIFailure(message) from a body to end the stream with an `error` event showing that message.
+SAFE_FAILURES = (ProviderError, AIFailure)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import httpx2
 import pytest
 from pydantic import BaseModel
 
-from jarlpm.ai.structured import StructuredOutputError, extract_json, structured
+from jarlpm.ai.blocks import extract_json
+from jarlpm.ai.structured import StructuredOutputError, structured
 from jarlpm.llm.calls import LLMCall, ProviderError, complete, stream
 from tests.fakes.llm_server import VALID_KEY, Reply
 from tests.llm.helpers import MESSAGES, PROVIDERS, SYSTEM, make_call
