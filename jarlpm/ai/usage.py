@@ -77,17 +77,18 @@ def usage_record(call: LLMCall, usage: Usage, watch: Stopwatch, outcome: Outcome
 
 
 def note(record: UsageRecord | None) -> bool:
-    """Adds the record to the current stream's meter; False when there is none."""
+    """Adds the record to the current stream's meter; False when no stream is metering (a JSON route)."""
     meter = _meter.get()
-    if record is None or meter is None:
-        return record is None
-    meter.records.append(record)
+    if meter is None:
+        return False
+    if record is not None:
+        meter.records.append(record)
     return True
 
 
 async def record(record: UsageRecord | None) -> None:
     """After a call: on the stream's meter, or (a JSON AI route) stored now on a short connection."""
-    if note(record) or record is None:
+    if record is None or note(record):
         return
     try:
         async with db.connection(record.user_id) as conn:
