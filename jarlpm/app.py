@@ -72,10 +72,14 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.auth.routes import blueprint as auth
     from jarlpm.auth.test_login import blueprint as test_login
     from jarlpm.bugs.routes import blueprint as bugs
+    from jarlpm.dashboard.routes import blueprint as dashboard
+    from jarlpm.delivery.routes import blueprint as delivery
     from jarlpm.delivery_context.routes import blueprint as delivery_context
     from jarlpm.epics.routes import blueprint as epics
     from jarlpm.features.routes import blueprint as features
+    from jarlpm.initiatives.routes import blueprint as initiatives
     from jarlpm.llm_providers.routes import blueprint as llm_providers
+    from jarlpm.sprints.routes import blueprint as sprints
     from jarlpm.stories.routes import blueprint as stories
     from jarlpm.stories.standalone_routes import blueprint as standalone_stories
     from jarlpm.subscriptions.routes import blueprint as subscriptions
@@ -92,6 +96,10 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         standalone_stories,
         stories,
         bugs,
+        dashboard,
+        initiatives,
+        delivery,
+        sprints,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

@@ -12,11 +12,14 @@ from jarlpm.ai import tables as ai_tables
 from jarlpm.auth import tables as auth_tables
 from jarlpm.bugs import tables as bugs_tables
 from jarlpm.db.columns import metadata
+from jarlpm.delivery import tables as delivery_tables
 from jarlpm.delivery_context import tables as delivery_context_tables
 from jarlpm.epics import tables as epics_tables
 from jarlpm.features import tables as features_tables
 from jarlpm.http import tables as http_tables
+from jarlpm.initiatives import tables as initiatives_tables
 from jarlpm.llm_providers import tables as llm_providers_tables
+from jarlpm.sprints import tables as sprints_tables
 from jarlpm.stories import tables as stories_tables
 from jarlpm.subscriptions import tables as subscriptions_tables
 
@@ -31,6 +34,9 @@ TABLE_MODULES = (
     bugs_tables,
     http_tables,
     ai_tables,
+    delivery_tables,
+    sprints_tables,
+    initiatives_tables,
 )
 
 __all__ = ["TABLE_MODULES", "metadata"]

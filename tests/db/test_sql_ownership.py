@@ -39,6 +39,7 @@ OWNER_COLUMN_TABLES = frozenset(
         "llm_provider_configs",
         "idempotency_keys",
         "llm_usage",
+        "sprint_insights",
         "epics",
         "bugs",
     }
@@ -57,6 +58,8 @@ PARENTED_TABLES = frozenset(
         "user_story_conversation_events",
         "bug_links",
         "bug_status_history",
+        "scope_plans",  # also names its user, as the contract's rows do; its epic's owner owns it
+        "initiative_activity",
     }
 )
 TENANT_TABLES = OWNER_COLUMN_TABLES | PARENTED_TABLES

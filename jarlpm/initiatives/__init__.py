@@ -1,0 +1,1 @@
+"""The initiative library (/api/initiatives): every epic as an initiative, its tree, archive, duplicate."""

@@ -1,0 +1,1 @@
+"""Sprints (/api/sprints): the current sprint from the delivery context, stories in it, AI insights."""
