@@ -52,6 +52,10 @@ class Caller:
         return self._token_hash
 
     @property
+    def resolved(self) -> bool:
+        return self._user_id is not None
+
+    @property
     def id(self) -> str:
         if self._user_id is None:
             raise RuntimeError("the caller is resolved by the request's first db.connection(current_caller())")
@@ -83,8 +87,12 @@ def login_required(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]
         token = session_token()
         if token is None:
             raise APIError(401, "NOT_AUTHENTICATED", "Not authenticated")
-        g.caller = Caller(token)  # its session is checked on the handler's first connection
-        return await view(*args, **kwargs)
+        g.caller = caller = Caller(token)  # its session is checked on the handler's first connection
+        result = await view(*args, **kwargs)
+        if not caller.resolved:
+            # Fail loudly: a handler that never passed its caller to a connection answered unchecked.
+            raise RuntimeError(f"{request.endpoint} never checked its session (db.connection(current_caller()))")
+        return result
 
     setattr(wrapper, ACCESS_ATTRIBUTE, "user")
     return wrapper

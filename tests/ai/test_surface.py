@@ -115,3 +115,11 @@ async def test_a_json_ai_route_meters_its_call_right_after_it(pm, database_url, 
     assert await usage_rows(database_url) == [
         {"route": "bugs.suggest_severity", "provider": "openai", "input_tokens": 5, "output_tokens": 4, "outcome": "ok"}
     ]
+
+
+async def test_a_login_required_route_that_never_checks_its_session_fails_loudly(make_settings, database_url) -> None:
+    app = await start(make_settings, database_url)
+    async with app.test_app() as test_app:
+        answer = await test_app.test_client().get("/api/_test/unchecked", headers={"Authorization": "Bearer forged"})
+    assert answer.status_code == 500
+    assert "secret" not in await answer.get_data(as_text=True)

@@ -90,3 +90,10 @@ async def unmarked() -> dict:
     async with db.connection(caller) as conn:
         await ai.prepare(conn, caller.id)
     return {}
+
+
+@blueprint.get("/api/_test/unchecked")
+@login_required
+async def unchecked() -> dict:
+    """Answers without ever passing its caller to a connection: must fail, not answer unchecked."""
+    return {"secret": "data"}
