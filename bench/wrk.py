@@ -18,6 +18,8 @@ ROUTES = {
     "get_epic": ("GET", "/api/epics/{epic}"),
     "create_epic": ("POST", "/api/epics"),
     "list_features": ("GET", "/api/features/epic/{epic}"),
+    "dashboard": ("GET", "/api/dashboard"),
+    "list_initiatives": ("GET", "/api/initiatives"),
 }
 
 LUA = """

@@ -183,3 +183,37 @@ async def bug_linked_to(user: User, **targets: str) -> dict:
     """A bug filed with links to its targets, named by entity type: `bug_linked_to(user, epic=epic_id)`."""
     links = [{"entity_type": entity_type, "entity_id": entity_id} for entity_type, entity_id in targets.items()]
     return await create_bug(user, links=links)
+
+
+async def delivery_context(user: User, **fields) -> dict:  # type: ignore[no-untyped-def]
+    """Replace the user's delivery context with `fields` (e.g. `sprint_start_date="2026-01-05"`)."""
+    response = await user.put("/api/delivery-context", json=fields)
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    return await response.get_json()
+
+
+async def standalone_story(user: User, **fields) -> dict:  # type: ignore[no-untyped-def]
+    """A standalone story (no feature); it may carry `story_points` from the start."""
+    response = await user.post("/api/stories/standalone", json={**SMALL_STORY, **fields})
+    assert response.status_code == 201, await response.get_data(as_text=True)
+    return await response.get_json()
+
+
+async def pointed_story(user: User, fake_llm: FakeLLMServer, feature_id: str, points: int, **fields) -> dict:  # type: ignore[no-untyped-def]
+    """A story of the feature estimated at `points` the way a user gets there: the refinement chat's
+    [STORY_UPDATE] block (feature-bound stories take no points on creation)."""
+    story = await add_story(user, feature_id, **fields)
+    fake_llm.script(f'Sized it.\n[STORY_UPDATE]{{"story_points": {points}}}[/STORY_UPDATE]')
+    events = await stream_events(user, f"/api/stories/{story['story_id']}/chat", {"content": "How big is it?"})
+    assert any(event["type"] == "story_updated" for event in events), events
+    return {**story, "story_points": points}
+
+
+async def drafted_epic(user: User, fake_llm: FakeLLMServer, title: str = "Medication entry") -> str:
+    """An epic with its problem and outcome confirmed, in epic_drafted (the final proposal still to come)."""
+    epic_id = (await create_epic(user, title))["epic_id"]
+    for reply in (PROBLEM, OUTCOME):
+        fake_llm.script(reply)
+        [proposal] = [event for event in await chat(user, epic_id, "next") if event["type"] == "proposal"]
+        await confirm(user, epic_id, proposal["proposal_id"])
+    return epic_id
