@@ -1,7 +1,9 @@
-"""Database access for handlers: `async with db.connection() as conn` / `async with db.transaction() as conn`.
+"""Database access for handlers: `async with db.connection(caller) as conn` /
+`async with db.transaction(caller) as conn`, where `caller = current_caller()` (its session is checked
+on that connection) or a user id; nothing for work that is no user's.
 
-Streaming generators run after the request context is gone: they take `db.current()` in the prelude
-and reach the pool through that object.
+Streaming bodies run after the request context is gone: the stream transport reaches the pool through
+the app's reply tracker, never through `current_app`.
 """
 
 from __future__ import annotations

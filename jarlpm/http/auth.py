@@ -76,11 +76,6 @@ def current_caller() -> Caller:
     return g.caller
 
 
-def current_user_id() -> str:
-    """The caller's id, once a connection of this request has resolved it."""
-    return current_caller().id
-
-
 def login_required(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     @wraps(view)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
