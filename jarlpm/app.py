@@ -79,6 +79,8 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.features.routes import blueprint as features
     from jarlpm.initiatives.routes import blueprint as initiatives
     from jarlpm.llm_providers.routes import blueprint as llm_providers
+    from jarlpm.poker.routes import blueprint as poker
+    from jarlpm.scoring.routes import blueprint as scoring
     from jarlpm.sprints.routes import blueprint as sprints
     from jarlpm.stories.routes import blueprint as stories
     from jarlpm.stories.standalone_routes import blueprint as standalone_stories
@@ -100,6 +102,8 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         initiatives,
         delivery,
         sprints,
+        scoring,
+        poker,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

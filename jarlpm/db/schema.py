@@ -19,6 +19,7 @@ from jarlpm.features import tables as features_tables
 from jarlpm.http import tables as http_tables
 from jarlpm.initiatives import tables as initiatives_tables
 from jarlpm.llm_providers import tables as llm_providers_tables
+from jarlpm.poker import tables as poker_tables
 from jarlpm.sprints import tables as sprints_tables
 from jarlpm.stories import tables as stories_tables
 from jarlpm.subscriptions import tables as subscriptions_tables
@@ -37,6 +38,7 @@ TABLE_MODULES = (
     delivery_tables,
     sprints_tables,
     initiatives_tables,
+    poker_tables,
 )
 
 __all__ = ["TABLE_MODULES", "metadata"]

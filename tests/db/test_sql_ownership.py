@@ -60,6 +60,8 @@ PARENTED_TABLES = frozenset(
         "bug_status_history",
         "scope_plans",  # also names its user, as the contract's rows do; its epic's owner owns it
         "initiative_activity",
+        "poker_estimate_sessions",  # also names its user; the story's owner owns it
+        "poker_persona_estimates",
     }
 )
 TENANT_TABLES = OWNER_COLUMN_TABLES | PARENTED_TABLES
