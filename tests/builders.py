@@ -217,3 +217,8 @@ async def drafted_epic(user: User, fake_llm: FakeLLMServer, title: str = "Medica
         [proposal] = [event for event in await chat(user, epic_id, "next") if event["type"] == "proposal"]
         await confirm(user, epic_id, proposal["proposal_id"])
     return epic_id
+
+
+def persona_answer(points: int, confidence: str = "medium") -> str:
+    """A poker persona's reply: the JSON estimate the personas are asked for."""
+    return json.dumps({"estimate": points, "reasoning": f"About {points} points of work.", "confidence": confidence})
