@@ -78,8 +78,11 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.epics.routes import blueprint as epics
     from jarlpm.features.routes import blueprint as features
     from jarlpm.initiatives.routes import blueprint as initiatives
+    from jarlpm.lean_canvas.routes import blueprint as lean_canvas
     from jarlpm.llm_providers.routes import blueprint as llm_providers
+    from jarlpm.personas.routes import blueprint as personas
     from jarlpm.poker.routes import blueprint as poker
+    from jarlpm.prd.routes import blueprint as prd
     from jarlpm.scoring.routes import blueprint as scoring
     from jarlpm.sprints.routes import blueprint as sprints
     from jarlpm.stories.routes import blueprint as stories
@@ -104,6 +107,9 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         sprints,
         scoring,
         poker,
+        prd,
+        lean_canvas,
+        personas,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

@@ -18,8 +18,11 @@ from jarlpm.epics import tables as epics_tables
 from jarlpm.features import tables as features_tables
 from jarlpm.http import tables as http_tables
 from jarlpm.initiatives import tables as initiatives_tables
+from jarlpm.lean_canvas import tables as lean_canvas_tables
 from jarlpm.llm_providers import tables as llm_providers_tables
+from jarlpm.personas import tables as personas_tables
 from jarlpm.poker import tables as poker_tables
+from jarlpm.prd import tables as prd_tables
 from jarlpm.sprints import tables as sprints_tables
 from jarlpm.stories import tables as stories_tables
 from jarlpm.subscriptions import tables as subscriptions_tables
@@ -39,6 +42,9 @@ TABLE_MODULES = (
     sprints_tables,
     initiatives_tables,
     poker_tables,
+    prd_tables,
+    lean_canvas_tables,
+    personas_tables,
 )
 
 __all__ = ["TABLE_MODULES", "metadata"]

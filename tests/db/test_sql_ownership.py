@@ -40,6 +40,7 @@ OWNER_COLUMN_TABLES = frozenset(
         "idempotency_keys",
         "llm_usage",
         "sprint_insights",
+        "persona_generation_settings",
         "epics",
         "bugs",
     }
@@ -62,6 +63,9 @@ PARENTED_TABLES = frozenset(
         "initiative_activity",
         "poker_estimate_sessions",  # also names its user; the story's owner owns it
         "poker_persona_estimates",
+        "prd_documents",  # these three also name their user; the epic's owner owns them
+        "lean_canvases",
+        "personas",
     }
 )
 TENANT_TABLES = OWNER_COLUMN_TABLES | PARENTED_TABLES

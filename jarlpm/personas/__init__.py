@@ -1,0 +1,1 @@
+"""Personas (/api/personas): people the epic serves, generated from a locked epic, with portraits."""
