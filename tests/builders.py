@@ -222,3 +222,71 @@ async def drafted_epic(user: User, fake_llm: FakeLLMServer, title: str = "Medica
 def persona_answer(points: int, confidence: str = "medium") -> str:
     """A poker persona's reply: the JSON estimate the personas are asked for."""
     return json.dumps({"estimate": points, "reasoning": f"About {points} points of work.", "confidence": confidence})
+
+
+# Personas as the model describes them (the generation route asks for {"personas": [...]}).
+PERSONAS = [
+    {
+        "name": "Nora Lind",
+        "role": "Ward nurse",
+        "age_range": "35-44",
+        "location": "Oslo",
+        "tech_proficiency": "medium",
+        "goals_and_motivations": ["Spend time with patients"],
+        "pain_points": ["Typing the same dose twice"],
+        "key_behaviors": ["Works 12-hour shifts"],
+        "jobs_to_be_done": ["Record a dose once"],
+        "product_interaction_context": "A shared tablet at the bedside",
+        "representative_quote": "I became a nurse for people, not 100% for paperwork.",
+    },
+    {
+        "name": "Per Dahl",
+        "role": "Hospital pharmacist",
+        "goals_and_motivations": ["Dispense on time"],
+        "representative_quote": "Just show me the doses.",
+    },
+]
+
+
+async def generated_personas(user: User, fake_llm: FakeLLMServer, epic_id: str, count: int = 2) -> list[dict]:
+    """Personas generated for a locked epic of the user's, through the API; returns them."""
+    fake_llm.script(fenced({"personas": PERSONAS[:count]}))
+    response = await user.post(f"/api/personas/epic/{epic_id}/generate", json={"count": count})
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    return (await response.get_json())["personas"]
+
+
+# A StructuredPRD as a model writes it (parts left out take their defaults), and a lean canvas.
+PRD_DOCUMENT = {
+    "summary": {"title": "Single-entry medication", "overview": "Nurses record a dose once."},
+    "personas": [{"name": "Ward nurse", "pain_points": ["Typing doses twice"]}],
+    "requirements": {
+        "features": [{"name": "Ward entry screen", "priority": "Must", "stories": [{"story": "Record a dose once"}]}]
+    },
+    "risks": [{"risk": "Pharmacy API limits", "likelihood": "medium", "impact": "high"}],
+}
+CANVAS = {
+    "problem": "Nurses re-enter medication data",
+    "solution": "Single entry on the ward",
+    "unique_value": "Type a dose once",
+    "unfair_advantage": "Pharmacy integration",
+    "customer_segments": "Ward nurses",
+    "key_metrics": "Re-entry minutes per shift",
+    "channels": "Hospital IT",
+    "cost_structure": "Integration work",
+    "revenue_streams": "Per-ward licence",
+}
+
+
+async def saved_prd(user: User, epic_id: str, content: str = "# PRD\nDose entry.") -> dict:
+    """A legacy markdown PRD saved for the epic; the save's answer."""
+    response = await user.post("/api/prd/save", json={"epic_id": epic_id, "content": content, "title": "PRD"})
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    return await response.get_json()
+
+
+async def saved_canvas(user: User, epic_id: str, **sections: str) -> dict:
+    """A lean canvas saved for the epic; the save's answer."""
+    response = await user.post("/api/lean-canvas/save", json={"epic_id": epic_id, "canvas": {**CANVAS, **sections}})
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    return await response.get_json()

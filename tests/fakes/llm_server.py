@@ -1,6 +1,7 @@
 """A real HTTP fake of the LLM providers on a loopback port, so the real SDK code paths run in tests.
 
-It speaks OpenAI (`GET /v1/models`, `POST /v1/chat/completions`, streamed and not) and Anthropic
+It speaks OpenAI (`GET /v1/models`, `POST /v1/chat/completions`, streamed and not, and
+`POST /v1/images/generations`: `image_bytes` base64-encoded, or an `image_status` error) and Anthropic
 (`GET /v1/models` with `x-api-key`, `POST /v1/messages`, streamed and not). Replies are scripted with
 `Reply` objects: text and chunking, per-chunk delays, a silent stretch before the first chunk, a
 stream held open until `release()`, and injected failures (an HTTP status, or a dropped connection).
@@ -16,6 +17,7 @@ whichever loop that runs on.
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import json
 import re
@@ -32,6 +34,10 @@ from hypercorn.config import Config
 from quart import Quart, Response, request
 
 VALID_KEY = "sk-fake-valid-key-0123456789"
+# The smallest valid PNG: one transparent pixel (what the images endpoint answers by default).
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
 
 @dataclass
@@ -83,6 +89,8 @@ class FakeLLMServer:
     requests: list[RecordedRequest] = field(default_factory=list)
     default: Reply = field(default_factory=Reply)  # what answers when no reply is scripted
     record: bool = True  # benchmarks switch recording off
+    image_bytes: bytes = TINY_PNG  # what POST /v1/images/generations answers, base64-encoded
+    image_status: int = 200  # anything else: an OpenAI-shaped error from the images endpoint
 
     def __post_init__(self) -> None:
         self._replies: deque[Reply] = deque()
@@ -128,6 +136,8 @@ class FakeLLMServer:
         self.models_raw_body = None
         self.refuse_stream_options = False
         self.default = Reply()
+        self.image_bytes = TINY_PNG
+        self.image_status = 200
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._new_release_event)
 
@@ -143,6 +153,9 @@ class FakeLLMServer:
 
     def chat_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path in ("/v1/chat/completions", "/v1/messages")]
+
+    def image_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == "/v1/images/generations"]
 
     def _next_reply(self) -> Reply:
         with self._lock:
@@ -322,6 +335,17 @@ def _build_app(server: FakeLLMServer) -> Quart:
                 server.open_streams -= 1
 
         return _streaming(stream(), reply.content_type)
+
+    @app.post("/v1/images/generations")
+    async def images() -> Response:
+        await record()
+        if openai_key() not in server.valid_keys:
+            return _openai_error(401, "Incorrect API key provided")
+        if server.image_status != 200:
+            return _openai_error(server.image_status, f"injected HTTP {server.image_status}")
+        image = base64.b64encode(server.image_bytes).decode("ascii")
+        body = {"created": int(time.time()), "data": [{"b64_json": image}]}
+        return Response(json.dumps(body), content_type="application/json")
 
     @app.post("/v1/messages")
     async def messages() -> Response:
