@@ -6,6 +6,7 @@ from quart import Blueprint
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from jarlpm import db
+from jarlpm.db.search import contains_pattern
 from jarlpm.epics import repo as epics
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_caller, login_required
@@ -39,7 +40,7 @@ async def list_initiatives(query_args: InitiativeQuery) -> InitiativeListOut:
             user_id=caller.id,
             archived=query_args.status == "archived",
             stages=rules.stages_with_status(query_args.status),
-            search=rules.like_pattern(query_args.search),
+            search=contains_pattern(query_args.search),
             sort_by=query_args.sort_by,
             descending=query_args.sort_order == "desc",
             limit=query_args.page_size,

@@ -27,7 +27,6 @@ TAGLINE_LENGTH = 100
 PROBLEM_PREVIEW_LENGTH = 200
 COPY_SUFFIX = " (Copy)"
 TITLE_LENGTH = 500  # epics.title is varchar(500)
-LIKE_ESCAPE = "\\"
 
 
 def display_status(stage: str, is_archived: bool) -> Status:
@@ -56,16 +55,6 @@ def tagline(problem_statement: str | None) -> str | None:
 
 def problem_preview(problem_statement: str | None) -> str | None:
     return problem_statement[:PROBLEM_PREVIEW_LENGTH] if problem_statement else problem_statement
-
-
-def like_pattern(search: str | None) -> str | None:
-    """`search` as a LIKE pattern matching it anywhere, its own % and _ taken literally (None: no filter)."""
-    if search is None or not search.strip():
-        return None
-    escaped = search.strip()
-    for special in (LIKE_ESCAPE, "%", "_"):
-        escaped = escaped.replace(special, LIKE_ESCAPE + special)
-    return f"%{escaped}%"
 
 
 def copy_title(original: str, requested: str | None) -> str:

@@ -6,6 +6,7 @@ from quart import Blueprint
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from jarlpm import ai, db
+from jarlpm.db.search import contains_pattern
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.rate_limits import ai_route
@@ -95,7 +96,7 @@ async def list_personas(query_args: PersonaQuery) -> list[PersonaOut]:
     caller = current_caller()
     async with db.connection(caller) as conn:
         personas = await repo.list_personas(
-            conn, user_id=caller.id, epic_id=query_args.epic_id, search=service.like_pattern(query_args.search)
+            conn, user_id=caller.id, epic_id=query_args.epic_id, search=contains_pattern(query_args.search)
         )
     return [PersonaOut(**persona) for persona in personas]
 

@@ -17,21 +17,10 @@ from jarlpm.personas.models import MAX_COUNT, MIN_COUNT, GeneratedPersona
 NOT_FOUND = ("PERSONA_NOT_FOUND", "Persona not found")
 EPIC_NOT_READY = ("EPIC_NOT_FOUND", "Epic not found or not completed")
 DEFAULT_IMAGE_MODEL = "gpt-image-1"
-LIKE_ESCAPE = "\\"
 
 
 def clamp_count(count: int) -> int:
     return max(MIN_COUNT, min(MAX_COUNT, count))
-
-
-def like_pattern(search: str | None) -> str | None:
-    """`search` as a LIKE pattern matching it anywhere, its own % and _ taken literally (None: no filter)."""
-    if search is None or not search.strip():
-        return None
-    escaped = search.strip()
-    for special in (LIKE_ESCAPE, "%", "_"):
-        escaped = escaped.replace(special, LIKE_ESCAPE + special)
-    return f"%{escaped}%"
 
 
 async def owned_persona(conn: Connection, *, user_id: str, persona_id: str) -> dict:
