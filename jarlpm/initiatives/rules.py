@@ -1,5 +1,5 @@
-"""What the library shows and allows (pure): an initiative's display status, its tagline, a search
-pattern, the title of a copy, and which archive flag a requested status means.
+"""What the library shows and allows (pure): an initiative's display status, its tagline,
+the title of a copy, and which archive flag a requested status means.
 
 The display status is derived, never stored: the archive flag wins, otherwise the epic's stage says it
 (reference 1.3). Stages only move forward through the conversation, so the library can change the

@@ -104,7 +104,7 @@ UNREADABLE_ERRORS = (
 CONNECTION_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
 
 
-def _safe_error(error: BaseException, *, started: bool = False) -> ProviderError:
+def safe_error(error: BaseException, *, started: bool = False) -> ProviderError:
     """What the user may read about a failed call (`started`: some text had already arrived)."""
     if isinstance(error, UNREADABLE_ERRORS):
         return ProviderError(UNREADABLE)
@@ -149,7 +149,7 @@ def _openai_messages(system: str, messages: Sequence[Message]) -> list[dict[str,
     return [{"role": "system", "content": system}, *messages]
 
 
-def _refuse_while_holding_a_connection() -> None:
+def refuse_while_holding_a_connection() -> None:
     # DESIGN.md section 2: a pooled connection held across a provider call starves the pool.
     if holding_connection():
         raise RuntimeError("an LLM call was made while holding a pooled database connection")
@@ -160,7 +160,7 @@ async def stream(
 ) -> AsyncIterator[str]:
     """The reply's text deltas, cleaned, in order, as the provider sends them (never an empty one);
     `usage` receives the tokens the provider reports at the end."""
-    _refuse_while_holding_a_connection()
+    refuse_while_holding_a_connection()
     await _check_url(call)
     cleaner = DeltaCleaner()
     started = False
@@ -179,7 +179,7 @@ async def stream(
             raise EmptyReply
     except PROVIDER_ERRORS as error:
         log.warning("provider %s stream failed: %s", call.provider, type(error).__name__)
-        raise _safe_error(error, started=started) from None
+        raise safe_error(error, started=started) from None
 
 
 # The SDKs' typed create() methods first walk every request parameter through a generic transform that
@@ -206,7 +206,7 @@ def _anthropic_body(call: LLMCall, system: str, messages: Sequence[Message], *, 
     }
 
 
-def _openai(call: LLMCall) -> openai.AsyncOpenAI:
+def openai_sdk(call: LLMCall) -> openai.AsyncOpenAI:
     return openai_client(call.http, base_url=call.base_url, api_key=call.api_key, max_retries=call.max_retries)
 
 
@@ -221,7 +221,7 @@ def _anthropic(call: LLMCall) -> anthropic.AsyncAnthropic:
 T = TypeVar("T")
 
 
-def _field(value: object, key: str, kind: type[T]) -> T | None:
+def json_field(value: object, key: str, kind: type[T]) -> T | None:
     """value[key] when value is a JSON object and the field, if present and not null, has the JSON type `kind`."""
     if not isinstance(value, dict):
         raise MalformedReply(f"expected an object holding {key!r}")
@@ -233,44 +233,44 @@ def _field(value: object, key: str, kind: type[T]) -> T | None:
 
 def _openai_chunk_text(chunk: object, usage: Usage) -> str:
     """The text of one streamed chunk; chunks without any (the role, the finish reason, usage) give ''."""
-    usage.read_openai(_field(chunk, "usage", dict))
-    choices = _field(chunk, "choices", list) or []
+    usage.read_openai(json_field(chunk, "usage", dict))
+    choices = json_field(chunk, "choices", list) or []
     if not choices:
         return ""
-    delta = _field(choices[0], "delta", dict) or {}
-    return _field(delta, "content", str) or ""
+    delta = json_field(choices[0], "delta", dict) or {}
+    return json_field(delta, "content", str) or ""
 
 
 def _anthropic_event_text(event: object, usage: Usage) -> str:
     """The text of one stream event; every other event (message_start, ping, thinking...) gives ''."""
-    kind = _field(event, "type", str)
+    kind = json_field(event, "type", str)
     if kind == "message_start":
-        usage.read_anthropic(_field(_field(event, "message", dict), "usage", dict))
+        usage.read_anthropic(json_field(json_field(event, "message", dict), "usage", dict))
     elif kind == "message_delta":
-        usage.read_anthropic(_field(event, "usage", dict))
+        usage.read_anthropic(json_field(event, "usage", dict))
     if kind != "content_block_delta":
         return ""
-    delta = _field(event, "delta", dict) or {}
-    if _field(delta, "type", str) != "text_delta":
+    delta = json_field(event, "delta", dict) or {}
+    if json_field(delta, "type", str) != "text_delta":
         return ""
-    return _field(delta, "text", str) or ""
+    return json_field(delta, "text", str) or ""
 
 
 def _openai_completion_text(body: object, usage: Usage) -> str:
-    usage.read_openai(_field(body, "usage", dict))
-    choices = _field(body, "choices", list)
+    usage.read_openai(json_field(body, "usage", dict))
+    choices = json_field(body, "choices", list)
     if not choices:
         raise MalformedReply("a completion without choices")
-    message = _field(choices[0], "message", dict) or {}
-    return _field(message, "content", str) or ""
+    message = json_field(choices[0], "message", dict) or {}
+    return json_field(message, "content", str) or ""
 
 
 def _anthropic_message_text(body: object, usage: Usage) -> str:
-    usage.read_anthropic(_field(body, "usage", dict))
-    blocks = _field(body, "content", list)
+    usage.read_anthropic(json_field(body, "usage", dict))
+    blocks = json_field(body, "content", list)
     if blocks is None:
         raise MalformedReply("a message without content")
-    texts = (_field(block, "text", str) or "" for block in blocks if _field(block, "type", str) == "text")
+    texts = (json_field(block, "text", str) or "" for block in blocks if json_field(block, "type", str) == "text")
     return "".join(texts)
 
 
@@ -303,7 +303,7 @@ async def _open_stream(
 
 
 async def _post_openai_stream(call: LLMCall, body: dict[str, Any]) -> openai.AsyncStream[object]:
-    return await _openai(call).post(
+    return await openai_sdk(call).post(
         "/chat/completions", body=body, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
     )
 
@@ -331,13 +331,13 @@ async def _provider_text(call: LLMCall, system: str, messages: Sequence[Message]
         response = await _anthropic(call).post("/v1/messages", body=body, cast_to=httpx2.Response)
         return _anthropic_message_text(response.json(), usage)
     body = _openai_body(call, system, messages, streamed=False)
-    response = await _openai(call).post("/chat/completions", body=body, cast_to=httpx2.Response)
+    response = await openai_sdk(call).post("/chat/completions", body=body, cast_to=httpx2.Response)
     return _openai_completion_text(response.json(), usage)
 
 
 async def complete(call: LLMCall, system: str, messages: Sequence[Message], usage: Usage | None = None) -> str:
     """The whole reply text, cleaned, in one request (never empty); `usage` receives the tokens reported."""
-    _refuse_while_holding_a_connection()
+    refuse_while_holding_a_connection()
     await _check_url(call)
     try:
         text = clean(await _provider_text(call, system, messages, usage if usage is not None else Usage()))
@@ -346,4 +346,4 @@ async def complete(call: LLMCall, system: str, messages: Sequence[Message], usag
         return text
     except PROVIDER_ERRORS as error:
         log.warning("provider %s call failed: %s", call.provider, type(error).__name__)
-        raise _safe_error(error) from None
+        raise safe_error(error) from None

@@ -18,10 +18,10 @@ from jarlpm.llm.calls import (
     LLMCall,
     MalformedReply,
     ProviderError,
-    _field,
-    _openai,
-    _refuse_while_holding_a_connection,
-    _safe_error,
+    json_field,
+    openai_sdk,
+    refuse_while_holding_a_connection,
+    safe_error,
 )
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,10 @@ def is_image(data: bytes) -> bool:
 
 
 def _decoded(body: object) -> bytes:
-    items = _field(body, "data", list)
+    items = json_field(body, "data", list)
     if not items:
         raise MalformedReply("an images answer without data")
-    encoded = _field(items[0], "b64_json", str)
+    encoded = json_field(items[0], "b64_json", str)
     if not encoded or len(encoded) > MAX_IMAGE_BYTES * 4 // 3 + 4:
         raise NotAnImage
     try:
@@ -66,14 +66,14 @@ def checked_image(body: object) -> bytes:
 
 async def generate_image(call: LLMCall, prompt: str, *, model: str) -> bytes:
     """One square image for `prompt`, as validated bytes; ProviderError with a safe message otherwise."""
-    _refuse_while_holding_a_connection()
+    refuse_while_holding_a_connection()
     body = {"model": model, "prompt": prompt, "n": 1, "size": IMAGE_SIZE, "quality": IMAGE_QUALITY}
     try:
-        response = await _openai(call).post("/images/generations", body=body, cast_to=httpx2.Response)
+        response = await openai_sdk(call).post("/images/generations", body=body, cast_to=httpx2.Response)
         return checked_image(response.json())
     except NotAnImage:
         log.warning("provider %s returned something that is not an image", call.provider)
         raise ProviderError(NOT_AN_IMAGE) from None
     except PROVIDER_ERRORS as error:
         log.warning("provider %s image call failed: %s", call.provider, type(error).__name__)
-        raise _safe_error(error) from None
+        raise safe_error(error) from None
