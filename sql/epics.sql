@@ -198,3 +198,27 @@ DELETE FROM epic_artifacts AS a
    AND e.epic_id = a.epic_id
    AND e.user_id = :user_id
 RETURNING a.artifact_id;
+
+-- name: epic_outline(user_id, epic_id)^
+-- One of the user's epics with its snapshot, its features and their stories (what a document or a prompt is written from).
+SELECT e.epic_id, e.title, e.current_stage, s.problem_statement, s.desired_outcome, s.epic_summary,
+       s.acceptance_criteria, coalesce(f.features, '[]'::jsonb) AS features
+  FROM epics AS e
+  JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
+  LEFT JOIN LATERAL (
+       SELECT jsonb_agg(jsonb_build_object(
+                  'title', ft.title, 'description', ft.description, 'priority', ft.priority,
+                  'stories', coalesce(
+                      (SELECT jsonb_agg(jsonb_build_object(
+                                  'title', us.title, 'story', us.story_text,
+                                  'acceptance_criteria', us.acceptance_criteria, 'edge_cases', us.edge_cases)
+                              ORDER BY us.created_at, us.story_id)
+                         FROM user_stories AS us
+                        WHERE us.feature_id = ft.feature_id
+                          AND us.user_id = :user_id),
+                      '[]'::jsonb))
+              ORDER BY ft.created_at, ft.feature_id) AS features
+         FROM features AS ft
+        WHERE ft.epic_id = e.epic_id) AS f ON true
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id;

@@ -6,6 +6,7 @@ produced it. Change the wording, change the version.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 from jarlpm.delivery_context.rules import prompt_block
@@ -120,3 +121,16 @@ def epic_brief(epic: Mapping) -> str:
         if details.get(key):
             lines += [f"{label}:", *(f"- {item}" for item in details[key])]
     return "\n".join(lines)
+
+
+def outline_text(outline: Mapping) -> str:
+    """The epic as the model reads it: its snapshot, then features with their stories."""
+    parts = [
+        f"Epic: {outline['title']}",
+        f"Problem statement: {outline.get('problem_statement') or 'Not specified'}",
+        f"Desired outcome: {outline.get('desired_outcome') or 'Not specified'}",
+        f"Summary: {outline.get('epic_summary') or 'Not specified'}",
+        "Acceptance criteria: " + "; ".join(outline.get("acceptance_criteria") or []),
+        "Features and stories (JSON): " + json.dumps(outline.get("features") or []),
+    ]
+    return "\n".join(parts)

@@ -200,3 +200,8 @@ async def create_artifact(
 async def delete_artifact(conn: Connection, *, user_id: str, epic_id: str, artifact_id: str) -> bool:
     deleted = await queries.epics.delete_artifact(conn, user_id=user_id, epic_id=epic_id, artifact_id=artifact_id)
     return deleted is not None
+
+
+async def epic_outline(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
+    """The user's epic with its snapshot, features and their stories (as JSON), in one query."""
+    return optional_row(await queries.epics.epic_outline(conn, user_id=user_id, epic_id=epic_id))

@@ -34,6 +34,14 @@ async def owned_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict:
     return epic
 
 
+async def owned_outline(conn: Connection, *, user_id: str, epic_id: str) -> dict:
+    """The user's epic with its snapshot, features and stories; 404 when it is missing or not theirs."""
+    outline = await repo.epic_outline(conn, user_id=user_id, epic_id=epic_id)
+    if outline is None:
+        raise APIError(404, *NOT_FOUND)
+    return outline
+
+
 async def require_epic(conn: Connection, *, user_id: str, epic_id: str) -> None:
     if not await repo.epic_exists(conn, user_id=user_id, epic_id=epic_id):
         raise APIError(404, *NOT_FOUND)

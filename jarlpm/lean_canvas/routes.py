@@ -8,7 +8,7 @@ from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.epics.service import NOT_FOUND
+from jarlpm.epics.service import NOT_FOUND, owned_outline
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_caller, login_required
 from jarlpm.http.rate_limits import ai_route
@@ -26,7 +26,6 @@ from jarlpm.lean_canvas.models import (
     SaveIn,
 )
 from jarlpm.lean_canvas.tables import CANVAS_SECTIONS
-from jarlpm.prd.service import owned_outline
 
 blueprint = Blueprint("lean_canvas", __name__, url_prefix="/lean-canvas")
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 
 from jarlpm.delivery_context.rules import prompt_block
+from jarlpm.epics.prompts import outline_text
 from jarlpm.llm.calls import Message
 from jarlpm.prd.models import StructuredPRD
 
@@ -21,18 +22,5 @@ def system_prompt(context: Mapping | None) -> str:
     return "\n\n".join([prompt_block(context), ROLE + shape])
 
 
-def epic_text(outline: Mapping) -> str:
-    """The epic as the model reads it: its snapshot, then features with their stories."""
-    parts = [
-        f"Epic: {outline['title']}",
-        f"Problem statement: {outline.get('problem_statement') or 'Not specified'}",
-        f"Desired outcome: {outline.get('desired_outcome') or 'Not specified'}",
-        f"Summary: {outline.get('epic_summary') or 'Not specified'}",
-        "Acceptance criteria: " + "; ".join(outline.get("acceptance_criteria") or []),
-        "Features and stories (JSON): " + json.dumps(outline.get("features") or []),
-    ]
-    return "\n".join(parts)
-
-
 def prd_prompt(outline: Mapping, context: Mapping | None) -> tuple[str, list[Message]]:
-    return system_prompt(context), [{"role": "user", "content": epic_text(outline)}]
+    return system_prompt(context), [{"role": "user", "content": outline_text(outline)}]

@@ -22,10 +22,6 @@ async def get_prd(conn: Connection, *, user_id: str, epic_id: str) -> dict | Non
     return optional_row(await queries.prd.get_prd(conn, user_id=user_id, epic_id=epic_id))
 
 
-async def epic_outline(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
-    return optional_row(await queries.prd.epic_outline(conn, user_id=user_id, epic_id=epic_id))
-
-
 async def upsert_prd(
     conn: Connection,
     *,

@@ -14,14 +14,6 @@ PRD_NOT_FOUND = ("PRD_NOT_FOUND", "No PRD exists for this epic yet")
 EPIC_GONE = ("EPIC_NOT_FOUND", "Epic not found (it was deleted while the document was being written)")
 
 
-async def owned_outline(conn: Connection, *, user_id: str, epic_id: str) -> dict:
-    """The user's epic with its snapshot, features and stories; 404 when it is missing or not theirs."""
-    outline = await repo.epic_outline(conn, user_id=user_id, epic_id=epic_id)
-    if outline is None:
-        raise APIError(404, *NOT_FOUND)
-    return outline
-
-
 async def owned_prd_row(conn: Connection, *, user_id: str, epic_id: str) -> dict:
     """The epic's `get_prd` row (PRD columns null when it has none); 404 when the epic is not the user's."""
     row = await repo.get_prd(conn, user_id=user_id, epic_id=epic_id)
