@@ -21,34 +21,6 @@ SELECT image_model
   FROM persona_generation_settings
  WHERE user_id = :user_id;
 
--- name: get_locked_epic(user_id, epic_id)^
--- One of the user's epics with its snapshot, only once it is locked.
-SELECT e.epic_id, e.title, s.problem_statement, s.desired_outcome, s.epic_summary, s.acceptance_criteria
-  FROM epics AS e
-  JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
- WHERE e.epic_id = :epic_id
-   AND e.user_id = :user_id
-   AND e.current_stage = 'epic_locked';
-
--- name: epic_features(user_id, epic_id)
--- The features of one of the user's epics, oldest first (what a persona prompt needs).
-SELECT f.feature_id, f.title, f.description
-  FROM features AS f
-  JOIN epics AS e ON e.epic_id = f.epic_id
- WHERE f.epic_id = :epic_id
-   AND e.user_id = :user_id
- ORDER BY f.created_at, f.feature_id;
-
--- name: epic_stories(user_id, epic_id)
--- The stories under the features of one of the user's epics, oldest first.
-SELECT s.feature_id, s.story_text
-  FROM user_stories AS s
-  JOIN features AS f ON f.feature_id = s.feature_id
-  JOIN epics AS e ON e.epic_id = f.epic_id
- WHERE f.epic_id = :epic_id
-   AND e.user_id = :user_id
- ORDER BY s.created_at, s.story_id;
-
 -- name: create_persona(persona_id, user_id, epic_id, name, role, age_range, location, tech_proficiency, goals_and_motivations, pain_points, key_behaviors, jobs_to_be_done, product_interaction_context, representative_quote)^
 -- Add a generated persona to one of the user's epics; nothing when the epic is gone or not theirs.
 INSERT INTO personas (persona_id, epic_id, user_id, name, role, age_range, location, tech_proficiency,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
+from jarlpm.epics.prompts import outline_text
 from jarlpm.llm.calls import Message
 
 PROMPT_VERSION = "personas-1"
@@ -16,34 +17,9 @@ and grounded in the epic (never generic). Reply with only this JSON:
 "product_interaction_context": "...", "representative_quote": "..."}}]}}"""
 
 
-def _lines(label: str, value: object) -> list[str]:
-    if isinstance(value, list):
-        return [f"{label}:", *(f"- {item}" for item in value)] if value else []
-    return [f"{label}: {value}"] if value else []
-
-
-def _feature_block(feature: Mapping, stories: Sequence[Mapping]) -> list[str]:
-    own = [story["story_text"] for story in stories if story["feature_id"] == feature["feature_id"]]
-    return [f"Feature: {feature['title']}", f"  {feature['description']}", *(f"  Story: {text}" for text in own)]
-
-
-def epic_text(epic: Mapping, features: Sequence[Mapping], stories: Sequence[Mapping]) -> str:
-    parts = [
-        *_lines("Epic", epic["title"]),
-        *_lines("Problem", epic.get("problem_statement")),
-        *_lines("Desired outcome", epic.get("desired_outcome")),
-        *_lines("Summary", epic.get("epic_summary")),
-        *_lines("Acceptance criteria", epic.get("acceptance_criteria") or []),
-    ]
-    for feature in features:
-        parts += _feature_block(feature, stories)
-    return "\n".join(parts)
-
-
-def generation_prompt(
-    epic: Mapping, features: Sequence[Mapping], stories: Sequence[Mapping], count: int
-) -> tuple[str, list[Message]]:
-    return ROLE.format(count=count), [{"role": "user", "content": epic_text(epic, features, stories)}]
+def generation_prompt(outline: Mapping, count: int) -> tuple[str, list[Message]]:
+    """The epic (its snapshot, features and stories, as the epics room renders it) and what to describe."""
+    return ROLE.format(count=count), [{"role": "user", "content": outline_text(outline)}]
 
 
 def portrait_prompt(persona: Mapping) -> str:

@@ -23,18 +23,6 @@ async def get_image_model(conn: Connection, *, user_id: str) -> str | None:
     return await queries.personas.get_image_model(conn, user_id=user_id)
 
 
-async def get_locked_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
-    return optional_row(await queries.personas.get_locked_epic(conn, user_id=user_id, epic_id=epic_id))
-
-
-async def epic_features(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.personas.epic_features(conn, user_id=user_id, epic_id=epic_id)]
-
-
-async def epic_stories(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
-    return [dict(row) async for row in queries.personas.epic_stories(conn, user_id=user_id, epic_id=epic_id)]
-
-
 async def create_persona(conn: Connection, *, user_id: str, epic_id: str, persona: GeneratedPersona) -> dict | None:
     row = await queries.personas.create_persona(
         conn, persona_id=new_id("persona"), user_id=user_id, epic_id=epic_id, **persona.model_dump()

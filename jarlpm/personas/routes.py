@@ -69,11 +69,9 @@ async def generate(epic_id: str, data: GenerateIn) -> GeneratedOut:
     count = service.clamp_count(data.count)
     caller = current_caller()
     async with db.connection(caller) as conn:
-        epic = await service.locked_epic(conn, user_id=caller.id, epic_id=epic_id)
+        outline = await service.locked_outline(conn, user_id=caller.id, epic_id=epic_id)
         call = await ai.prepare(conn, caller.id)
-        features = await repo.epic_features(conn, user_id=caller.id, epic_id=epic_id)
-        stories = await repo.epic_stories(conn, user_id=caller.id, epic_id=epic_id)
-    system, messages = prompts.generation_prompt(epic, features, stories, count)
+    system, messages = prompts.generation_prompt(outline, count)
     generated: GeneratedPersonas = await ai.structured(call, system, messages, GeneratedPersonas)  # no connection held
     async with db.transaction(caller) as conn:
         personas = await service.save_generated(

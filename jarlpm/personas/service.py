@@ -8,6 +8,7 @@ from asyncpg import Connection
 
 from jarlpm.ai.failures import AIFailure
 from jarlpm.ai.usage import Outcome, Stopwatch, record, usage_record
+from jarlpm.epics.repo import epic_outline
 from jarlpm.errors import APIError
 from jarlpm.llm.calls import LLMCall, ProviderError, Usage
 from jarlpm.llm.images import generate_image
@@ -30,12 +31,12 @@ async def owned_persona(conn: Connection, *, user_id: str, persona_id: str) -> d
     return persona
 
 
-async def locked_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict:
-    """The epic if it is the user's and locked; the contract's 400 otherwise."""
-    epic = await repo.get_locked_epic(conn, user_id=user_id, epic_id=epic_id)
-    if epic is None:
+async def locked_outline(conn: Connection, *, user_id: str, epic_id: str) -> dict:
+    """The epic with its features and stories if it is the user's and locked; the contract's 400 otherwise."""
+    outline = await epic_outline(conn, user_id=user_id, epic_id=epic_id)
+    if outline is None or outline["current_stage"] != "epic_locked":
         raise APIError(400, *EPIC_NOT_READY)
-    return epic
+    return outline
 
 
 async def save_generated(
