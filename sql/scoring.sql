@@ -37,7 +37,7 @@ SELECT f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f
    AND e.user_id = :user_id;
 
 -- name: set_feature_moscow(user_id, feature_id, epic_id, score, reasoning)^
--- Score one of the user's features (MoSCoW); with an epic_id, only a feature of that epic.
+-- Score one of the user's features (MoSCoW); with an epic_id, only a feature of that epic. Returns its scores.
 UPDATE features AS f
    SET moscow_score = :score,
        moscow_reasoning = coalesce(:reasoning, f.moscow_reasoning)
@@ -46,7 +46,9 @@ UPDATE features AS f
    AND e.epic_id = f.epic_id
    AND e.user_id = :user_id
    AND (:epic_id::text IS NULL OR f.epic_id = :epic_id)
-RETURNING f.feature_id;
+RETURNING f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f.moscow_score,
+          f.moscow_reasoning, f.rice_reach, f.rice_impact, f.rice_confidence, f.rice_effort, f.rice_total,
+          f.rice_reasoning;
 
 -- name: set_feature_rice(user_id, feature_id, epic_id, reach, impact, confidence, effort, total, reasoning)^
 -- Score one of the user's features (RICE); with an epic_id, only a feature of that epic.
@@ -62,7 +64,9 @@ UPDATE features AS f
    AND e.epic_id = f.epic_id
    AND e.user_id = :user_id
    AND (:epic_id::text IS NULL OR f.epic_id = :epic_id)
-RETURNING f.feature_id;
+RETURNING f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f.moscow_score,
+          f.moscow_reasoning, f.rice_reach, f.rice_impact, f.rice_confidence, f.rice_effort, f.rice_total,
+          f.rice_reasoning;
 
 -- name: get_story(user_id, story_id, standalone)^
 -- One of the user's stories (only a standalone one when standalone is true), with its scores.
@@ -86,7 +90,8 @@ UPDATE user_stories AS s
    AND s.user_id = :user_id
    AND (:epic_id::text IS NULL
         OR s.feature_id IN (SELECT f.feature_id FROM features AS f WHERE f.epic_id = :epic_id))
-RETURNING s.story_id;
+RETURNING s.story_id, s.feature_id, s.title, s.story_text, s.acceptance_criteria, s.story_points, s.rice_reach,
+          s.rice_impact, s.rice_confidence, s.rice_effort, s.rice_total, s.rice_reasoning;
 
 -- name: get_bug(user_id, bug_id)^
 -- One of the user's bugs (not deleted), with its scores.
@@ -118,7 +123,8 @@ UPDATE bugs AS b
              WHERE l.epic_id = :epic_id
                 OR lf.epic_id = :epic_id
                 OR sf.epic_id = :epic_id))
-RETURNING b.bug_id;
+RETURNING b.bug_id, b.title, b.description, b.severity, b.priority, b.steps_to_reproduce, b.rice_reach,
+          b.rice_impact, b.rice_confidence, b.rice_effort, b.rice_total, b.rice_reasoning;
 
 -- name: epic_features(user_id, epic_id)
 -- The features of one of the user's epics, with their scores, in their order.

@@ -40,19 +40,21 @@ async def get_bug(conn: Connection, *, user_id: str, bug_id: str) -> dict | None
 
 async def set_feature_moscow(
     conn: Connection, *, user_id: str, feature_id: str, score: str, reasoning: str | None, epic_id: str | None = None
-) -> bool:
+) -> dict | None:
+    """The feature with its scores after the change; None when there is no such feature of theirs."""
     row = await queries.scoring.set_feature_moscow(
         conn, user_id=user_id, feature_id=feature_id, epic_id=epic_id, score=score, reasoning=reasoning
     )
-    return row is not None
+    return optional_row(row)
 
 
-async def set_rice(conn: Connection, kind: str, *, user_id: str, item_id: str, rice: dict, epic_id: str | None) -> bool:
+async def set_rice(
+    conn: Connection, kind: str, *, user_id: str, item_id: str, rice: dict, epic_id: str | None
+) -> dict | None:
     """Store RICE values (`reach`, `impact`, `confidence`, `effort`, `total`, `reasoning`) on one of the
-    user's features, stories or bugs (`kind`); False when there is no such item of theirs."""
+    user's features, stories or bugs (`kind`): the item with its scores after, None when it is not theirs."""
     query = getattr(queries.scoring, f"set_{kind}_rice")
-    row = await query(conn, user_id=user_id, epic_id=epic_id, **{f"{kind}_id": item_id}, **rice)
-    return row is not None
+    return optional_row(await query(conn, user_id=user_id, epic_id=epic_id, **{f"{kind}_id": item_id}, **rice))
 
 
 async def epic_features(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:

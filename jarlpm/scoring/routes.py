@@ -124,11 +124,10 @@ async def put_feature_moscow(feature_id: str, data: MoscowIn) -> FeatureScoresOu
     """Set the feature's MoSCoW score (400 for an unknown score); approved features too."""
     caller = current_caller()
     score = service.valid_moscow(data.score)
-    async with db.transaction(caller) as conn:
-        stored = await repo.set_feature_moscow(
+    async with db.connection(caller) as conn:
+        feature = await repo.set_feature_moscow(
             conn, user_id=caller.id, feature_id=feature_id, score=score, reasoning=data.reasoning
         )
-        feature = await repo.get_feature(conn, user_id=caller.id, feature_id=feature_id) if stored else None
     return FeatureScoresOut.from_row(service.found("feature", feature))
 
 
@@ -140,9 +139,8 @@ async def put_feature_rice(feature_id: str, data: RiceIn) -> FeatureScoresOut:
     """Set the feature's RICE score (422 out of range, 400 off the allowed impact or confidence)."""
     caller = current_caller()
     rice = service.valid_rice(**data.model_dump())
-    async with db.transaction(caller) as conn:
-        stored = await repo.set_rice(conn, "feature", user_id=caller.id, item_id=feature_id, rice=rice, epic_id=None)
-        feature = await repo.get_feature(conn, user_id=caller.id, feature_id=feature_id) if stored else None
+    async with db.connection(caller) as conn:
+        feature = await repo.set_rice(conn, "feature", user_id=caller.id, item_id=feature_id, rice=rice, epic_id=None)
     return FeatureScoresOut.from_row(service.found("feature", feature))
 
 
@@ -169,8 +167,7 @@ async def _stored_story_rice(story_id: str, data: RiceIn, *, standalone: bool) -
     async with db.transaction(caller) as conn:
         story = await repo.get_story(conn, user_id=caller.id, story_id=story_id, standalone=standalone)
         if story is not None:
-            await repo.set_rice(conn, "story", user_id=caller.id, item_id=story_id, rice=rice, epic_id=None)
-            story = await repo.get_story(conn, user_id=caller.id, story_id=story_id)
+            story = await repo.set_rice(conn, "story", user_id=caller.id, item_id=story_id, rice=rice, epic_id=None)
     return StoryRiceOut.from_row(service.found("story", story))
 
 
@@ -220,9 +217,8 @@ async def suggest_story_rice(story_id: str) -> Response:
 async def _stored_bug_rice(bug_id: str, data: RiceIn) -> BugRiceOut:
     caller = current_caller()
     rice = service.valid_rice(**data.model_dump())
-    async with db.transaction(caller) as conn:
-        stored = await repo.set_rice(conn, "bug", user_id=caller.id, item_id=bug_id, rice=rice, epic_id=None)
-        bug = await repo.get_bug(conn, user_id=caller.id, bug_id=bug_id) if stored else None
+    async with db.connection(caller) as conn:
+        bug = await repo.set_rice(conn, "bug", user_id=caller.id, item_id=bug_id, rice=rice, epic_id=None)
     return BugRiceOut.from_row(service.found("bug", bug))
 
 
