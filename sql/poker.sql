@@ -49,8 +49,8 @@ UPDATE poker_estimate_sessions
    AND user_id = :user_id
 RETURNING session_id;
 
--- name: list_story_sessions(user_id, story_id)
--- The sessions of one of the user's stories with their estimates, newest first.
+-- name: list_sessions(user_id, story_id, session_id)
+-- The user's sessions with their estimates, newest first: those of one story, or the one session asked for.
 SELECT s.session_id, s.story_id, s.min_estimate, s.max_estimate, s.average_estimate, s.suggested_estimate,
        s.accepted_estimate, s.accepted_at, s.created_at, e.estimates
   FROM poker_estimate_sessions AS s
@@ -64,27 +64,10 @@ SELECT s.session_id, s.story_id, s.min_estimate, s.max_estimate, s.average_estim
           FROM poker_persona_estimates AS pe
          WHERE pe.session_id = s.session_id
        ) AS e
- WHERE s.story_id = :story_id
-   AND s.user_id = :user_id
+ WHERE s.user_id = :user_id
+   AND (:story_id::text IS NULL OR s.story_id = :story_id)
+   AND (:session_id::text IS NULL OR s.session_id = :session_id)
  ORDER BY s.created_at DESC, s.session_id;
-
--- name: get_session(user_id, session_id)^
--- One of the user's sessions with its estimates; nothing when it does not exist or is not theirs.
-SELECT s.session_id, s.story_id, s.min_estimate, s.max_estimate, s.average_estimate, s.suggested_estimate,
-       s.accepted_estimate, s.accepted_at, s.created_at, e.estimates
-  FROM poker_estimate_sessions AS s
- CROSS JOIN LATERAL (
-        SELECT coalesce(jsonb_agg(jsonb_build_object(
-                   'persona_name', pe.persona_name,
-                   'persona_role', pe.persona_role,
-                   'estimate_points', pe.estimate_points,
-                   'reasoning', pe.reasoning,
-                   'confidence', pe.confidence)), '[]'::jsonb) AS estimates
-          FROM poker_persona_estimates AS pe
-         WHERE pe.session_id = s.session_id
-       ) AS e
- WHERE s.session_id = :session_id
-   AND s.user_id = :user_id;
 
 -- name: get_epic(user_id, epic_id)^
 -- One of the user's epics: its id and title.

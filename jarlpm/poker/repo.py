@@ -62,12 +62,14 @@ async def accept_session(conn: Connection, *, user_id: str, session_id: str, sto
 
 
 async def list_story_sessions(conn: Connection, *, user_id: str, story_id: str) -> list[dict]:
-    rows = queries.poker.list_story_sessions(conn, user_id=user_id, story_id=story_id)
+    rows = queries.poker.list_sessions(conn, user_id=user_id, story_id=story_id, session_id=None)
     return [dict(row) async for row in rows]
 
 
 async def get_session(conn: Connection, *, user_id: str, session_id: str) -> dict | None:
-    return optional_row(await queries.poker.get_session(conn, user_id=user_id, session_id=session_id))
+    rows = queries.poker.list_sessions(conn, user_id=user_id, story_id=None, session_id=session_id)
+    found = [dict(row) async for row in rows]
+    return found[0] if found else None
 
 
 async def get_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
