@@ -69,13 +69,6 @@ SELECT s.session_id, s.story_id, s.min_estimate, s.max_estimate, s.average_estim
    AND (:session_id::text IS NULL OR s.session_id = :session_id)
  ORDER BY s.created_at DESC, s.session_id;
 
--- name: get_epic(user_id, epic_id)^
--- One of the user's epics: its id and title.
-SELECT epic_id, title
-  FROM epics
- WHERE epic_id = :epic_id
-   AND user_id = :user_id;
-
 -- name: list_epic_sessions(user_id, epic_id)
 -- The stories of one of the user's epics that have a session, each with its latest session.
 SELECT st.story_id, st.title, st.story_text AS description, st.story_points, st.current_stage AS stage,

@@ -8,9 +8,8 @@ from jarlpm.delivery import repo, rules
 from jarlpm.delivery.models import ScopePlanIn
 from jarlpm.delivery.rules import Capacity, Scope
 from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.epics.service import NOT_FOUND
 from jarlpm.errors import APIError
-
-NOT_FOUND = ("EPIC_NOT_FOUND", "Epic not found")
 
 
 async def team(conn: Connection, *, user_id: str) -> tuple[dict | None, Capacity]:

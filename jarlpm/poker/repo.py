@@ -72,10 +72,6 @@ async def get_session(conn: Connection, *, user_id: str, session_id: str) -> dic
     return found[0] if found else None
 
 
-async def get_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
-    return optional_row(await queries.poker.get_epic(conn, user_id=user_id, epic_id=epic_id))
-
-
 async def list_epic_sessions(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
     rows = queries.poker.list_epic_sessions(conn, user_id=user_id, epic_id=epic_id)
     return [dict(row) async for row in rows]

@@ -7,6 +7,7 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 
 from jarlpm import ai, db
 from jarlpm.delivery_context import repo as delivery_context
+from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
 from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required, public
@@ -141,7 +142,7 @@ async def epic_sessions(epic_id: str) -> EpicSessionsOut:
     """The stories of one of the user's epics that were estimated, each with its latest session."""
     caller = current_caller()
     async with db.connection(caller) as conn:
-        epic = await service.owned_epic(conn, user_id=caller.id, epic_id=epic_id)
+        epic = await owned_epic(conn, user_id=caller.id, epic_id=epic_id)
         stories = await repo.list_epic_sessions(conn, user_id=caller.id, epic_id=epic_id)
     return EpicSessionsOut(epic=EpicRefOut(**epic), stories=[EstimatedStoryOut.from_row(row) for row in stories])
 

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 STORY_NOT_FOUND = ("STORY_NOT_FOUND", "User story not found")
 SESSION_NOT_FOUND = ("SESSION_NOT_FOUND", "Estimation session not found")
-EPIC_NOT_FOUND = ("EPIC_NOT_FOUND", "Epic not found")
 PERSONA_FAILED = "This persona could not give an estimate"
 
 Event = dict[str, Any]
@@ -35,13 +34,6 @@ async def owned_story(conn: Connection, *, user_id: str, story_id: str) -> dict:
     if story is None:
         raise APIError(404, *STORY_NOT_FOUND)
     return story
-
-
-async def owned_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict:
-    epic = await repo.get_epic(conn, user_id=user_id, epic_id=epic_id)
-    if epic is None:
-        raise APIError(404, *EPIC_NOT_FOUND)
-    return epic
 
 
 def summarise(estimates: Sequence[Mapping[str, Any]]) -> rules.Summary:
