@@ -76,6 +76,7 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.delivery.routes import blueprint as delivery
     from jarlpm.delivery_context.routes import blueprint as delivery_context
     from jarlpm.epics.routes import blueprint as epics
+    from jarlpm.export.routes import blueprint as export
     from jarlpm.features.routes import blueprint as features
     from jarlpm.initiatives.routes import blueprint as initiatives
     from jarlpm.lean_canvas.routes import blueprint as lean_canvas
@@ -89,6 +90,8 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.stories.standalone_routes import blueprint as standalone_stories
     from jarlpm.subscriptions.routes import blueprint as subscriptions
     from jarlpm.system.routes import blueprint as system
+    from jarlpm.usage.routes import blueprint as usage
+    from jarlpm.wizard.routes import blueprint as wizard
 
     rooms = (
         system,
@@ -110,6 +113,9 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         prd,
         lean_canvas,
         personas,
+        wizard,
+        usage,
+        export,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

@@ -31,8 +31,8 @@ class StructuredOutputError(AIFailure):
         self.errors = errors
 
 
-async def metered_complete(call: LLMCall, system: str, messages: Sequence[Message]) -> str:
-    """`complete()`, with its usage row recorded however it ends."""
+async def metered_complete(call: LLMCall, system: str, messages: Sequence[Message], *, repair: bool = False) -> str:
+    """`complete()`, with its usage row recorded however it ends (`repair`: it asks to fix invalid output)."""
     usage, watch = Usage(), Stopwatch()
     outcome: Outcome = "failed"
     try:
@@ -40,7 +40,7 @@ async def metered_complete(call: LLMCall, system: str, messages: Sequence[Messag
         outcome = "ok"
         return text
     finally:
-        await record(usage_record(call, usage, watch, outcome))
+        await record(usage_record(call, usage, watch, outcome, repair=repair))
 
 
 def _problems(error: Exception) -> list[str]:
@@ -90,7 +90,7 @@ async def parse_or_repair(
                 {"role": "assistant", "content": reply},
                 {"role": "user", "content": _repair_prompt(problems, schema)},
             ]
-            reply = await metered_complete(call, system, conversation)
+            reply = await metered_complete(call, system, conversation, repair=True)
     raise AssertionError("unreachable")
 
 

@@ -10,6 +10,8 @@ import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Literal
 
 from asyncpg import Connection
@@ -18,6 +20,7 @@ from jarlpm import db
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
 from jarlpm.llm.calls import LLMCall, Usage
+from jarlpm.usage.prices import cost_usd
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ class UsageRecord:
     output_tokens: int | None
     duration_ms: int
     outcome: Outcome
+    repair: bool = False  # the call asked the model to repair its previous, invalid output
+    cost_usd: Decimal | None = None
 
 
 @dataclass
@@ -53,6 +58,11 @@ def start_meter() -> Meter:
     return meter
 
 
+def current_meter() -> Meter | None:
+    """The meter of the stream this task runs in (None in a JSON route): a body reads its own calls."""
+    return _meter.get()
+
+
 class Stopwatch:
     def __init__(self) -> None:
         self._started = time.monotonic()
@@ -61,7 +71,9 @@ class Stopwatch:
         return round((time.monotonic() - self._started) * 1000)
 
 
-def usage_record(call: LLMCall, usage: Usage, watch: Stopwatch, outcome: Outcome) -> UsageRecord | None:
+def usage_record(
+    call: LLMCall, usage: Usage, watch: Stopwatch, outcome: Outcome, *, repair: bool = False
+) -> UsageRecord | None:
     if call.user_id is None:
         return None  # a call outside any route (a script): nobody to meter
     return UsageRecord(
@@ -73,6 +85,8 @@ def usage_record(call: LLMCall, usage: Usage, watch: Stopwatch, outcome: Outcome
         output_tokens=usage.output_tokens,
         duration_ms=watch.milliseconds(),
         outcome=outcome,
+        repair=repair,
+        cost_usd=cost_usd(call.provider, call.model, usage.input_tokens, usage.output_tokens, datetime.now(UTC).date()),
     )
 
 
@@ -110,4 +124,6 @@ async def store(conn: Connection, records: list[UsageRecord]) -> None:
             output_tokens=item.output_tokens,
             duration_ms=item.duration_ms,
             outcome=item.outcome,
+            repair=item.repair,
+            cost_usd=item.cost_usd,
         )

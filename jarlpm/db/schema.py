@@ -26,6 +26,7 @@ from jarlpm.prd import tables as prd_tables
 from jarlpm.sprints import tables as sprints_tables
 from jarlpm.stories import tables as stories_tables
 from jarlpm.subscriptions import tables as subscriptions_tables
+from jarlpm.wizard import tables as wizard_tables
 
 TABLE_MODULES = (
     auth_tables,
@@ -45,6 +46,7 @@ TABLE_MODULES = (
     prd_tables,
     lean_canvas_tables,
     personas_tables,
+    wizard_tables,
 )
 
 __all__ = ["TABLE_MODULES", "metadata"]

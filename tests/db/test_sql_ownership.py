@@ -43,6 +43,7 @@ OWNER_COLUMN_TABLES = frozenset(
         "persona_generation_settings",
         "epics",
         "bugs",
+        "initiative_generation_logs",
     }
 )
 # Rows that hang under another owned row: that row's owner owns them. epic_decisions.user_id is who
@@ -61,6 +62,8 @@ PARENTED_TABLES = frozenset(
         "bug_status_history",
         "scope_plans",  # also names its user, as the contract's rows do; its epic's owner owns it
         "initiative_activity",
+        "initiative_saves",  # also names its user; the epic's owner owns it
+        "initiative_edit_logs",  # also names its user; the epic's owner owns it
         "poker_estimate_sessions",  # also names its user; the story's owner owns it
         "poker_persona_estimates",
         "prd_documents",  # these three also name their user; the epic's owner owns them

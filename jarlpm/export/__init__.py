@@ -1,0 +1,1 @@
+"""Export an epic's tree as Jira CSV, Azure DevOps CSV, JSON or Markdown."""
