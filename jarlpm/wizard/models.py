@@ -29,6 +29,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Item = Annotated[str, StringConstraints(max_length=2_000)]
+Label = Annotated[str, StringConstraints(max_length=100)]
 Items = Annotated[list[Item], Field(default_factory=list, max_length=LIST_MAX)]
 FEATURE_ID = re.compile(r"^feat_[0-9a-z]{1,40}$")
 STORY_ID = re.compile(r"^story_[0-9a-z]{1,40}$")
@@ -116,15 +117,16 @@ class Epic(Lenient):
     vision: Text = ""
 
 
-class Story(Lenient):
-    id: str
+class StoryContent(Lenient):
+    """A story as a pass writes it; the server gives it its id."""
+
     title: Title
     description: Text = ""
     persona: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     action: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
     benefit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
     acceptance_criteria: Items
-    labels: Annotated[list[Annotated[str, StringConstraints(max_length=100)]], Field(default_factory=list, max_length=20)]
+    labels: Annotated[list[Label], Field(default_factory=list, max_length=20)]
     priority: NormalPriority = "should-have"
     points: Literal[1, 2, 3, 5, 8, 13] | None = None
     dependencies: Items
@@ -136,6 +138,10 @@ class Story(Lenient):
     instrumentation: Items
     notes_for_engineering: Text = ""
 
+
+class Story(StoryContent):
+    id: str
+
     @field_validator("id")
     @classmethod
     def _story_id(cls, value: str) -> str:
@@ -144,11 +150,14 @@ class Story(Lenient):
         return value
 
 
-class Feature(Lenient):
-    id: str
+class FeatureContent(Lenient):
     name: Title
     description: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
     priority: NormalPriority = "should-have"
+
+
+class Feature(FeatureContent):
+    id: str
     stories: Annotated[list[Story], Field(max_length=SAVE_STORIES_MAX)]
 
     @field_validator("id")
@@ -225,27 +234,14 @@ class PRDPass(Lenient):
     epic: Epic
 
 
-class PassStory(Story):
-    id: str = ""  # the server numbers stories; what the model sends is ignored
+class PassFeature(FeatureContent):
+    """A feature as pass 2 writes it (ids are the server's to give)."""
 
-    @field_validator("id")
-    @classmethod
-    def _story_id(cls, value: str) -> str:
-        return value
-
-
-class PassFeature(Feature):
-    id: str = ""
-    stories: Annotated[list[PassStory], Field(min_length=STORIES_MIN, max_length=STORIES_MAX)]
-
-    @field_validator("id")
-    @classmethod
-    def _feature_id(cls, value: str) -> str:
-        return value
+    stories: Annotated[list[StoryContent], Field(min_length=STORIES_MIN, max_length=STORIES_MAX)]
 
 
 class DecompositionPass(Lenient):
-    """Pass 2: the PRD decomposed into 3–5 features of 2–4 stories each."""
+    """Pass 2: the PRD decomposed into 3 to 5 features of 2 to 4 stories each."""
 
     features: Annotated[list[PassFeature], Field(min_length=FEATURES_MIN, max_length=FEATURES_MAX)]
 
