@@ -92,6 +92,7 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.system.routes import blueprint as system
     from jarlpm.usage.routes import blueprint as usage
     from jarlpm.wizard.routes import blueprint as wizard
+    from jarlpm.wizard.save_routes import blueprint as wizard_save
 
     rooms = (
         system,
@@ -114,6 +115,7 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         lean_canvas,
         personas,
         wizard,
+        wizard_save,
         usage,
         export,
     )
