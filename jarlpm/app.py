@@ -24,6 +24,8 @@ from jarlpm.http.replies import ReplyLimits, ReplyTracker
 from jarlpm.llm.clients import EXTENSION_KEY as LLM_HTTP_KEY
 from jarlpm.llm.clients import open_http_client
 from jarlpm.logs import configure_logging
+from jarlpm.outbound import EXTENSION_KEY as OUTBOUND_KEY
+from jarlpm.outbound import open_client as open_outbound_client
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.export.routes import blueprint as export
     from jarlpm.features.routes import blueprint as features
     from jarlpm.initiatives.routes import blueprint as initiatives
+    from jarlpm.integrations.routes import blueprint as integrations
     from jarlpm.lean_canvas.routes import blueprint as lean_canvas
     from jarlpm.llm_providers.routes import blueprint as llm_providers
     from jarlpm.personas.routes import blueprint as personas
@@ -118,6 +121,7 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         wizard_save,
         usage,
         export,
+        integrations,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))
@@ -141,6 +145,7 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
             raise
         app.extensions[DATABASE_KEY] = database
         app.extensions[LLM_HTTP_KEY] = open_http_client(settings)
+        app.extensions[OUTBOUND_KEY] = open_outbound_client()
         app.extensions[REPLIES_KEY] = ReplyTracker(database, _reply_limits(settings))
 
     @app.after_serving
@@ -149,9 +154,10 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
         replies = app.extensions.pop(REPLIES_KEY, None)
         if replies is not None:
             await replies.shutdown(settings.shutdown_grace_seconds)
-        http = app.extensions.pop(LLM_HTTP_KEY, None)
-        if http is not None:
-            await http.aclose()
+        for key in (LLM_HTTP_KEY, OUTBOUND_KEY):
+            http = app.extensions.pop(key, None)
+            if http is not None:
+                await http.aclose()
         database = app.extensions.pop(DATABASE_KEY, None)
         if database is not None:
             await database.close()

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from cryptography.fernet import Fernet
 
 from jarlpm.db.urls import connect_target
+from jarlpm.usage.prices import PriceFileError, read_price_file
 
 ENVIRONMENTS = ("production", "development", "test")
 EMAIL_BACKENDS = ("smtp", "console")
@@ -25,6 +26,13 @@ DEFAULT_LLM_BASE_URLS = {
     "anthropic": "https://api.anthropic.com",
     # Gemini through its OpenAI-compatible endpoint: one SDK path, and the key never rides in a URL.
     "google": "https://generativelanguage.googleapis.com/v1beta/openai",
+}
+# Where the trackers are reached (tests point these at fake servers).
+DEFAULT_TRACKER_BASE_URLS = {
+    "jira_auth": "https://auth.atlassian.com",
+    "jira_api": "https://api.atlassian.com",
+    "linear_auth": "https://linear.app",
+    "linear_api": "https://api.linear.app",
 }
 DEFAULT_LLM_MODELS = {
     "openai": "gpt-4o",
@@ -40,6 +48,15 @@ T = TypeVar("T")
 
 class ConfigError(ValueError):
     """A setting has a value the service cannot start with."""
+
+
+@dataclass(frozen=True)
+class TrackerOAuth:
+    """This server's OAuth client at a tracker (Jira 3LO, Linear): all three or none are set."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    redirect_uri: str  # the API's own callback URL, registered with the tracker
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,18 @@ class Settings:
     llm_allow_private_urls: bool = True
     llm_max_reply_seconds: float = 300.0
     llm_max_reply_chars: int = 200_000
+    # A JSON price table replacing the shipped one (jarlpm/usage/prices.py); None: the shipped table.
+    llm_prices_file: Path | None = None
+    jira_oauth: TrackerOAuth | None = None
+    linear_oauth: TrackerOAuth | None = None
+    jira_auth_base_url: str = DEFAULT_TRACKER_BASE_URLS["jira_auth"]
+    jira_api_base_url: str = DEFAULT_TRACKER_BASE_URLS["jira_api"]
+    linear_auth_base_url: str = DEFAULT_TRACKER_BASE_URLS["linear_auth"]
+    linear_api_base_url: str = DEFAULT_TRACKER_BASE_URLS["linear_api"]
+
+    def tracker_oauth(self, provider: str) -> TrackerOAuth | None:
+        """The OAuth client for Jira or Linear; None when the operator has not configured one."""
+        return {"jira": self.jira_oauth, "linear": self.linear_oauth}.get(provider)
 
     def llm_base_url(self, provider: str) -> str:
         """Where a hosted provider is reached (tests point these at the fake)."""
@@ -148,6 +177,7 @@ class Settings:
             rate_limits_enabled=_boolean(env, "RATE_LIMITS_ENABLED", True),
             billing_enabled=_boolean(env, "BILLING_ENABLED", False),
             **_llm(env, production),
+            **_trackers(env),
         )
 
 
@@ -335,4 +365,40 @@ def _llm(env: Mapping[str, str], production: bool) -> dict[str, Any]:
     settings["llm_allow_private_urls"] = _boolean(env, "LLM_ALLOW_PRIVATE_URLS", not production)
     settings["llm_max_reply_seconds"] = _number(env, "LLM_MAX_REPLY_SECONDS", 300.0)
     settings["llm_max_reply_chars"] = _integer(env, "LLM_MAX_REPLY_CHARS", 200_000, minimum=1)
+    settings["llm_prices_file"] = _prices_file(env)
+    return settings
+
+
+def _prices_file(env: Mapping[str, str]) -> Path | None:
+    """LLM_PRICES_FILE, read and validated now: a malformed table must stop startup, not misprice calls."""
+    raw = _optional(env, "LLM_PRICES_FILE")
+    if raw is None:
+        return None
+    path = Path(raw).expanduser()
+    try:
+        read_price_file(path)
+    except PriceFileError as error:
+        raise ConfigError(f"LLM_PRICES_FILE is invalid: {error}") from None
+    return path
+
+
+def _tracker_oauth(env: Mapping[str, str], prefix: str) -> TrackerOAuth | None:
+    names = (f"{prefix}_OAUTH_CLIENT_ID", f"{prefix}_OAUTH_CLIENT_SECRET", f"{prefix}_OAUTH_REDIRECT_URI")
+    values = [_optional(env, name) for name in names]
+    if not any(values):
+        return None
+    missing = [name for name, value in zip(names, values, strict=True) if value is None]
+    if missing:
+        raise ConfigError(f"{', '.join(missing)} not set; accepted: all of {', '.join(names)} or none of them")
+    client_id, secret, redirect_uri = (value or "" for value in values)
+    return TrackerOAuth(client_id, secret, _base_url(env, names[2], redirect_uri))
+
+
+def _trackers(env: Mapping[str, str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "jira_oauth": _tracker_oauth(env, "JIRA"),
+        "linear_oauth": _tracker_oauth(env, "LINEAR"),
+    }
+    for key, default in DEFAULT_TRACKER_BASE_URLS.items():
+        settings[f"{key}_base_url"] = _base_url(env, f"{key.upper()}_BASE_URL", default)
     return settings

@@ -18,6 +18,7 @@ from jarlpm.epics import tables as epics_tables
 from jarlpm.features import tables as features_tables
 from jarlpm.http import tables as http_tables
 from jarlpm.initiatives import tables as initiatives_tables
+from jarlpm.integrations import tables as integrations_tables
 from jarlpm.lean_canvas import tables as lean_canvas_tables
 from jarlpm.llm_providers import tables as llm_providers_tables
 from jarlpm.personas import tables as personas_tables
@@ -47,6 +48,7 @@ TABLE_MODULES = (
     lean_canvas_tables,
     personas_tables,
     wizard_tables,
+    integrations_tables,
 )
 
 __all__ = ["TABLE_MODULES", "metadata"]

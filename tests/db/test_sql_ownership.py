@@ -44,6 +44,8 @@ OWNER_COLUMN_TABLES = frozenset(
         "epics",
         "bugs",
         "initiative_generation_logs",
+        "external_integrations",
+        "oauth_states",
     }
 )
 # Rows that hang under another owned row: that row's owner owns them. epic_decisions.user_id is who
@@ -63,6 +65,8 @@ PARENTED_TABLES = frozenset(
         "scope_plans",  # also names its user, as the contract's rows do; its epic's owner owns it
         "initiative_activity",
         "initiative_saves",  # also names its user; the epic's owner owns it
+        "external_push_mappings",  # also names its user; the integration's owner owns it
+        "external_push_runs",  # also names its user; the integration's owner owns it
         "initiative_edit_logs",  # also names its user; the epic's owner owns it
         "poker_estimate_sessions",  # also names its user; the story's owner owns it
         "poker_persona_estimates",
@@ -86,6 +90,7 @@ ALLOWED = {
     ("auth", "get_token"): "an emailed link names its user through its token hash",
     ("auth", "use_token"): "spends, by primary key, the token just found by its hash in the same transaction",
     ("idempotency", "forget_old_keys"): "purge job: every user's keys expire after a day",
+    ("integrations", "spend_oauth_state"): "an OAuth callback names its user through its state's hash (single use)",
 }
 
 NAME_LINE = re.compile(r"^-- name: (?P<name>\w+)\((?P<params>[^)]*)\)[$^!#*<>]*\s*$", re.MULTILINE)
