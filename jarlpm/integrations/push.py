@@ -197,7 +197,11 @@ def levels(items: Sequence[Item]) -> list[list[Item]]:
 
 
 class _Push:
-    def __init__(self, tracker: Tracker, target: Target, mappings: Mapping[tuple[str, str], Pushed], outcome: Outcome):
+    """One push's work; with no target (a direct export) nothing is remembered and everything is created."""
+
+    def __init__(
+        self, tracker: Tracker, target: Target | None, mappings: Mapping[tuple[str, str], Pushed], outcome: Outcome
+    ):
         self.tracker = tracker
         self.target = target
         self.mappings = mappings
@@ -230,7 +234,7 @@ class _Push:
                 self.outcome.revoked = self.outcome.revoked or error.revoked
                 return self._fail(item, str(error), error.code)
             except Exception:
-                log.exception("pushing %s %s to %s failed", item.entity_type, item.entity_id, self.target.provider)
+                log.exception("pushing %s %s failed", item.entity_type, item.entity_id)
                 return self._fail(item, UNEXPECTED, "UNEXPECTED")
             await self._remember(item, remote, digest)
         self._done(item, action, remote)
@@ -248,6 +252,8 @@ class _Push:
 
     async def _remember(self, item: Item, remote: Remote, digest: str) -> None:
         target = self.target
+        if target is None:
+            return
         async with db.connection(target.user_id) as conn:
             await queries.integrations.record_mapping(
                 conn,
@@ -315,4 +321,12 @@ async def push(
                 summary_json=outcome.summary(),
                 error_json=[failure.as_json() for failure in outcome.failed],
             )
+    return outcome
+
+
+async def send_once(tracker: Tracker, items: Sequence[Item]) -> Outcome:
+    """A direct export (credentials in the request): every item created, parents first; nothing is
+    remembered, so nothing is stored and a second export creates everything again."""
+    outcome = Outcome(run_id="", dry_run=False)
+    await _Push(tracker, None, {}, outcome).run(items)
     return outcome
