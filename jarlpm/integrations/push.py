@@ -31,6 +31,7 @@ from typing import Any, Literal, Protocol
 from jarlpm import db
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.integrations import repo
 from jarlpm.integrations.tables import PushStatus
 from jarlpm.outbound import OutboundError
 
@@ -153,7 +154,7 @@ class Target:
 
 
 async def existing_mappings(conn: Any, *, target: Target, items: Sequence[Item]) -> dict[tuple[str, str], Pushed]:
-    rows = await queries.integrations.list_mappings(
+    rows = await repo.list_mappings(
         conn, user_id=target.user_id, provider=target.provider, entity_ids=[item.entity_id for item in items]
     )
     return {

@@ -11,7 +11,7 @@ from quart_schema import validate_querystring, validate_response
 from jarlpm import db
 from jarlpm.db.queries import queries
 from jarlpm.http.auth import current_caller, login_required
-from jarlpm.integrations import service
+from jarlpm.integrations import repo, service
 from jarlpm.integrations.models import HistoryOut, HistoryQuery, MappingOut, MappingsOut, RunOut
 from jarlpm.integrations.tables import TRACKERS
 
@@ -24,7 +24,7 @@ async def status() -> dict[str, Any]:
     """The user's connection to each tracker, and whether this server is configured for it."""
     caller = current_caller()
     async with db.connection(caller) as conn:
-        rows = await queries.integrations.list_integrations(conn, user_id=caller.id)
+        rows = await repo.list_integrations(conn, user_id=caller.id)
     by_provider = {row["provider"]: dict(row) for row in rows}
     return {provider: service.status_of(provider, by_provider.get(provider)) for provider in TRACKERS}
 
@@ -50,9 +50,7 @@ async def push_history(query_args: HistoryQuery) -> HistoryOut:
     provider = service.tracker_of(query_args.provider) if query_args.provider else None
     caller = current_caller()
     async with db.connection(caller) as conn:
-        rows = await queries.integrations.list_runs(
-            conn, user_id=caller.id, provider=provider, max_rows=query_args.limit
-        )
+        rows = await repo.list_runs(conn, user_id=caller.id, provider=provider, max_rows=query_args.limit)
     return HistoryOut(runs=[_run(row) for row in rows])
 
 
@@ -63,7 +61,7 @@ async def mappings(entity_id: str) -> MappingsOut:
     """Where one of the user's epics, features, stories or bugs was pushed."""
     caller = current_caller()
     async with db.connection(caller) as conn:
-        rows = await queries.integrations.entity_mappings(conn, user_id=caller.id, entity_id=entity_id)
+        rows = await repo.entity_mappings(conn, user_id=caller.id, entity_id=entity_id)
     return MappingsOut(
         mappings=[
             MappingOut(
