@@ -17,7 +17,7 @@ from tests.db.helpers import fetch
 APP_URL = "http://localhost:3000"
 
 
-async def user_id_of(user) -> str:  # type: ignore[no-untyped-def]
+async def user_id_of(user) -> str:
     return (await (await user.get("/api/auth/me")).get_json())["user_id"]
 
 
