@@ -33,9 +33,21 @@ from jarlpm.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from jarlpm.http.idempotency import IDEMPOTENT_ATTRIBUTE
 from jarlpm.http.rate_limits import AI_ROUTE_ATTRIBUTE
 
-__all__ = ["ContractOpenAPIProvider", "is_streaming", "no_database", "stream_events", "streams"]
+__all__ = [
+    "ContractOpenAPIProvider",
+    "answers_otherwise",
+    "download_types",
+    "downloads",
+    "is_streaming",
+    "no_database",
+    "redirects",
+    "stream_events",
+    "streams",
+]
 
 STREAM_ATTRIBUTE = "jarlpm_stream_events"
+DOWNLOAD_ATTRIBUTE = "jarlpm_download_types"
+REDIRECT_ATTRIBUTE = "jarlpm_redirects"
 NO_DATABASE_ATTRIBUTE = "jarlpm_no_database"
 SSE_MEDIA_TYPE = "text/event-stream"
 
@@ -56,6 +68,38 @@ def streams(*events: str) -> Callable[[View], View]:
         return view
 
     return decorator
+
+
+def downloads(*media_types: str) -> Callable[[View], View]:
+    """Marks a route that answers a file to download (`Content-Disposition: attachment`) in one of
+    these media types, written piece by piece, so it cannot use `@validate_response`. Put it last."""
+    if not media_types:
+        raise ValueError("@downloads needs the media types the route answers")
+
+    def decorator(view: View) -> View:
+        setattr(view, DOWNLOAD_ATTRIBUTE, tuple(media_types))
+        return view
+
+    return decorator
+
+
+def redirects(description: str) -> Callable[[View], View]:
+    """Marks a route a browser is sent to, that answers by sending it on (302 with a Location); put it last."""
+
+    def decorator(view: View) -> View:
+        setattr(view, REDIRECT_ATTRIBUTE, description)
+        return view
+
+    return decorator
+
+
+def download_types(view: Callable[..., Any]) -> tuple[str, ...]:
+    return getattr(view, DOWNLOAD_ATTRIBUTE, ())
+
+
+def answers_otherwise(view: Callable[..., Any]) -> bool:
+    """A route whose answer is not JSON: a stream, a download or a redirect (none can be validated)."""
+    return is_streaming(view) or bool(download_types(view)) or hasattr(view, REDIRECT_ATTRIBUTE)
 
 
 def no_database(view: View) -> View:
@@ -265,11 +309,41 @@ def stream_response(view: Callable[..., Any]) -> dict[str, Any]:
     }
 
 
+BINARY = {"type": "string", "format": "binary"}
+
+
+def download_response(view: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        "description": "A file to download, written piece by piece",
+        "headers": {
+            "Content-Disposition": {
+                "description": "attachment, with a file name safe on every system (and filename* for non-ASCII)",
+                "schema": {"type": "string"},
+            }
+        },
+        "content": {
+            media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in download_types(view)
+        },
+    }
+
+
+def redirect_response(view: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        "description": getattr(view, REDIRECT_ATTRIBUTE),
+        "headers": {"Location": {"description": "where the browser goes next", "schema": {"type": "string"}}},
+    }
+
+
 def document_operation(operation: dict[str, Any], context: Operation) -> dict[str, Any]:
     """The operation with its derived responses added; quart-schema's own (and int keys) normalised."""
     responses = {str(status): response for status, response in operation["responses"].items()}
     if is_streaming(context.view):
         responses.setdefault("200", stream_response(context.view))
+    if download_types(context.view):
+        responses["200"] = download_response(context.view)
+    if hasattr(context.view, REDIRECT_ATTRIBUTE):
+        responses.pop("200", None)
+        responses["302"] = redirect_response(context.view)
     for status, response in derived_errors(context).items():
         responses.setdefault(status, response)
     parameters = [*operation.get("parameters", []), *([IDEMPOTENCY_PARAMETER] if context.idempotent() else [])]

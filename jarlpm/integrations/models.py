@@ -9,6 +9,31 @@ from pydantic import BaseModel, Field
 PushScope = Literal["epic_only", "epic_features", "epic_features_stories", "full"]
 
 
+class Named(BaseModel):
+    id: str
+    name: str | None
+
+
+class StatusEntry(BaseModel):
+    status: str
+    reason: str | None  # why a tracker dropped the connection (grant_revoked, pat_rejected), else null
+    account_name: str | None
+    default_team: Named | None
+    default_project: Named | None
+    connected_at: str | None
+    configured: bool  # whether this server can connect the tracker at all
+
+
+class StatusOut(BaseModel):
+    jira: StatusEntry
+    linear: StatusEntry
+    azure_devops: StatusEntry
+
+
+class ProviderStatusOut(StatusEntry):
+    connected: bool
+
+
 class HistoryQuery(BaseModel):
     provider: str | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20

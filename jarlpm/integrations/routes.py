@@ -12,7 +12,15 @@ from jarlpm import db
 from jarlpm.db.queries import queries
 from jarlpm.http.auth import current_caller, login_required
 from jarlpm.integrations import repo, service
-from jarlpm.integrations.models import HistoryOut, HistoryQuery, MappingOut, MappingsOut, RunOut
+from jarlpm.integrations.models import (
+    HistoryOut,
+    HistoryQuery,
+    MappingOut,
+    MappingsOut,
+    ProviderStatusOut,
+    RunOut,
+    StatusOut,
+)
 from jarlpm.integrations.tables import TRACKERS
 
 blueprint = Blueprint("integrations", __name__, url_prefix="/integrations")
@@ -20,25 +28,29 @@ blueprint = Blueprint("integrations", __name__, url_prefix="/integrations")
 
 @blueprint.get("/status")
 @login_required
-async def status() -> dict[str, Any]:
+@validate_response(StatusOut)
+async def status() -> StatusOut:
     """The user's connection to each tracker, and whether this server is configured for it."""
     caller = current_caller()
     async with db.connection(caller) as conn:
         rows = await repo.list_integrations(conn, user_id=caller.id)
     by_provider = {row["provider"]: dict(row) for row in rows}
-    return {provider: service.status_of(provider, by_provider.get(provider)) for provider in TRACKERS}
+    return StatusOut.model_validate(
+        {provider: service.status_of(provider, by_provider.get(provider)) for provider in TRACKERS}
+    )
 
 
 @blueprint.get("/status/<provider>")
 @login_required
-async def provider_status(provider: str) -> dict[str, Any]:
+@validate_response(ProviderStatusOut)
+async def provider_status(provider: str) -> ProviderStatusOut:
     """One tracker's connection: {status, connected, account_name, default_team, default_project}."""
     tracker = service.tracker_of(provider)
     caller = current_caller()
     async with db.connection(caller) as conn:
         row = await queries.integrations.get_integration(conn, user_id=caller.id, provider=tracker)
     entry = service.status_of(tracker, dict(row) if row else None)
-    return {**entry, "connected": entry["status"] == "connected"}
+    return ProviderStatusOut.model_validate({**entry, "connected": entry["status"] == "connected"})
 
 
 @blueprint.get("/push-history")
