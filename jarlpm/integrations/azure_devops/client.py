@@ -195,6 +195,9 @@ def _values(body: Any) -> list[dict[str, Any]]:
 def _work_item(body: Any) -> WorkItem:
     if not isinstance(body, dict) or not isinstance(body.get("id"), int):
         raise _malformed()
-    fields = body.get("fields") if isinstance(body.get("fields"), dict) else {}
-    relations = [relation for relation in body.get("relations") or [] if isinstance(relation, dict)]
+    raw_fields = body.get("fields")
+    fields: dict[str, Any] = raw_fields if isinstance(raw_fields, dict) else {}
+    relations: list[Mapping[str, Any]] = [
+        relation for relation in body.get("relations") or [] if isinstance(relation, dict)
+    ]
     return WorkItem(body["id"], fields, relations)

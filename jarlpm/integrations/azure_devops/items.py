@@ -161,13 +161,13 @@ def items_of(tree: ExportTree, options: Options, *, push_scope: str, include_bug
     with_stories = push_scope in ("epic_features_stories", "full")
     feature_of: dict[str, str] = {}
     for feature in tree.features if with_features else ():
-        items.append(
-            Item("feature", feature.feature_id, feature.title, epic.epic_id, feature_fields(feature, options))
-        )
+        items.append(Item("feature", feature.feature_id, feature.title, epic.epic_id, feature_fields(feature, options)))
         for story in feature.stories:
             feature_of[story.story_id] = feature.feature_id
             if with_stories:
-                items.append(Item("story", story.story_id, story.name, feature.feature_id, story_fields(story, options)))
+                items.append(
+                    Item("story", story.story_id, story.name, feature.feature_id, story_fields(story, options))
+                )
     if include_bugs:
         pushed = {item.entity_id for item in items}
         for bug in tree.bugs:

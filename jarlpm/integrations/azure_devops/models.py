@@ -9,8 +9,11 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 from jarlpm.integrations.models import PreviewIn as PreviewIn
 from jarlpm.integrations.models import PushScope
 
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# Short enough that a work item's web URL (organisation, quoted project, id) fits its mapping column.
+Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=250)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]  # ADO's limit
+TypeName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Path = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 FieldName = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z][A-Za-z0-9_.]{0,127}$")]
@@ -37,7 +40,7 @@ class DisconnectOut(BaseModel):
 
 class ConfigureIn(BaseModel):
     organization_url: Url
-    project_name: Name
+    project_name: ProjectName
     project_id: Name | None = None
     default_area_path: Path | None = None
     default_iteration_path: Path | None = None
@@ -46,7 +49,7 @@ class ConfigureIn(BaseModel):
     description_format: Literal["html"] = "html"
     # "add": the epic's labels become the work items' tags; "none": no tags are written.
     tag_policy: Literal["add", "none"] = "add"
-    work_item_types: dict[str, Name] | None = None
+    work_item_types: dict[str, TypeName] | None = None
 
     @field_validator("work_item_types")
     @classmethod
@@ -170,7 +173,7 @@ class PreviewOut(BaseModel):
 
 class PushIn(BaseModel):
     epic_id: Annotated[str, Field(min_length=1, max_length=50)]
-    project_name: Name | None = None
+    project_name: ProjectName | None = None
     area_path: Path | None = None
     iteration_path: Path | None = None
     push_scope: PushScope = "epic_features_stories"
@@ -207,7 +210,7 @@ class DirectExportIn(BaseModel):
     epic_id: Annotated[str, Field(min_length=1, max_length=50)]
     include_bugs: bool = True
     organization: Url
-    project: Name
+    project: ProjectName
     pat: Secret
 
     def __repr__(self) -> str:  # never print the PAT
