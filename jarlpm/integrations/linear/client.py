@@ -151,15 +151,23 @@ def error_of(errors: list[Any]) -> OutboundError:
     first = errors[0] if isinstance(errors[0], Mapping) else {}
     kind = _kind(first)
     message = str(first.get("message") or "")
-    if "authentication" in kind or _mentions_authentication(message) and "not authenticated" in message.lower():
+    if "authentication" in kind or (_mentions_authentication(message) and "not authenticated" in message.lower()):
         return OutboundError(*UNAUTHORIZED, 401)
     if "forbidden" in kind:
         return OutboundError(*FORBIDDEN, 403)
     if "ratelimited" in kind.replace(" ", ""):
         return OutboundError(*RATE_LIMITED, 429)
     if message.lower().startswith("entity not found") or "not found" in kind:
-        return OutboundError(*NOT_FOUND, 404)
+        return OutboundError(*NOT_FOUND, 404, message[:REASON_MAX_CHARS] or None)
     return OutboundError(*REJECTED, 400, _reason(errors))
+
+
+def not_found_is(error: OutboundError, entity: str) -> OutboundError:
+    """A "not found" that is about `entity` itself stays one (the push engine then re-creates the item);
+    one about anything else it references (a project, a label) becomes a refusal, never a duplicate."""
+    if error.code == "TRACKER_NOT_FOUND" and entity.lower() not in (error.reason or "").lower():
+        return OutboundError(*REJECTED, 400, error.reason)
+    return error
 
 
 def _reason(errors: list[Any]) -> str | None:

@@ -27,9 +27,10 @@ class ConnectOut(BaseModel):
 
 
 class CallbackQuery(BaseModel):
-    code: Annotated[str, Field(max_length=2000)] | None = None
-    state: Annotated[str, Field(max_length=2000)] | None = None
-    error: Annotated[str, Field(max_length=2000)] | None = None
+    # No length limits: a browser must always be redirected (an overlong state is simply unknown).
+    code: str | None = None
+    state: str | None = None
+    error: str | None = None
 
 
 class DisconnectOut(BaseModel):
