@@ -81,6 +81,11 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
     from jarlpm.export.routes import blueprint as export
     from jarlpm.features.routes import blueprint as features
     from jarlpm.initiatives.routes import blueprint as initiatives
+    from jarlpm.integrations.azure_devops.direct_routes import blueprint as azure_devops_export
+    from jarlpm.integrations.azure_devops.routes import blueprint as azure_devops
+    from jarlpm.integrations.jira.direct_routes import blueprint as jira_export
+    from jarlpm.integrations.jira.routes import blueprint as jira
+    from jarlpm.integrations.linear.routes import blueprint as linear
     from jarlpm.integrations.routes import blueprint as integrations
     from jarlpm.lean_canvas.routes import blueprint as lean_canvas
     from jarlpm.llm_providers.routes import blueprint as llm_providers
@@ -122,6 +127,11 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         usage,
         export,
         integrations,
+        jira,
+        jira_export,
+        azure_devops,
+        azure_devops_export,
+        linear,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

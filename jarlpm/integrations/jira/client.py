@@ -71,7 +71,7 @@ def _tokens(body: Any) -> Tokens:
 async def _token_request(settings: Settings, oauth: TrackerOAuth, grant: dict[str, str]) -> Tokens:
     body = {"client_id": oauth.client_id, "client_secret": oauth.client_secret, **grant}
     response = await send("POST", f"{settings.jira_auth_base_url.rstrip('/')}/oauth/token", json=body)
-    return _tokens(response.json())
+    return _tokens(_json(response))
 
 
 async def exchange_code(settings: Settings, oauth: TrackerOAuth, code: str) -> Tokens:
@@ -86,8 +86,9 @@ async def refresh_tokens(settings: Settings, oauth: TrackerOAuth, refresh_token:
 
 
 def grant_refused(error: OutboundError) -> bool:
-    """A refresh answered 400/401 (invalid_grant): the user revoked access or the token is spent."""
-    return error.status in (400, 401)
+    """A refresh refused as invalid_grant: the user revoked access, or the token is spent or expired.
+    Atlassian documents 403 for it; 400 and 401 are taken the same way."""
+    return error.status in (400, 401, 403)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def sites_of(body: Any) -> list[Site]:
     return [
         Site(str(entry["id"]), str(entry["name"]), str(entry["url"]).rstrip("/"))
         for entry in body
-        if isinstance(entry, dict) and all(isinstance(entry.get(key), str) and entry[key] for key in ("id", "name", "url"))
+        if isinstance(entry, dict)
+        and all(isinstance(entry.get(key), str) and entry[key] for key in ("id", "name", "url"))
     ]
 
 
@@ -137,7 +139,24 @@ class BasicAuth:
         return False
 
 
+class BearerAuth:
+    """A token just obtained (the callback's site look-up): nothing to refresh it with."""
+
+    def __init__(self, access_token: str) -> None:
+        self._value = f"Bearer {access_token}"
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
+
+    async def header(self) -> str:
+        return self._value
+
+    async def renewed(self, used: str) -> bool:
+        return False
+
+
 TokenStore = Callable[[Tokens], Awaitable[None]]
+TokenLoad = Callable[[], Awaitable[Tokens | None]]
 
 
 class GrantRevoked(OutboundError):
@@ -150,42 +169,67 @@ class GrantRevoked(OutboundError):
 
 
 class OAuthTokens:
-    """A user's 3LO tokens for one request: refreshed when about to expire and once after a 401, one
-    refresh at a time (a rotated refresh token is spent by the first use, so two concurrent refreshes
-    would revoke each other), the new pair handed to `store` at once."""
+    """A user's 3LO tokens for one request: refreshed when about to expire and once after a 401.
+
+    A rotated refresh token is spent by its first use, so two refreshes with the same one would revoke
+    each other: refreshes of one user take turns (`lock`, shared by the user's requests in this
+    process), and the one that waited first reads the stored pair (`load`): when another request has
+    refreshed meanwhile, that pair is used instead of refreshing again. A new pair is handed to `store`
+    at once.
+    """
 
     def __init__(
-        self, settings: Settings, oauth: TrackerOAuth, tokens: Tokens, *, store: TokenStore, refreshes: int = 1
+        self,
+        settings: Settings,
+        oauth: TrackerOAuth,
+        tokens: Tokens,
+        *,
+        store: TokenStore,
+        load: TokenLoad,
+        lock: asyncio.Lock,
+        refreshes: int = 1,
     ) -> None:
         self._settings = settings
         self._oauth = oauth
         self._tokens = tokens
         self._store = store
-        self._lock = asyncio.Lock()
+        self._load = load
+        self._lock = lock
         self._refreshes_left = refreshes
+        self.grant_revoked = False
 
     def __repr__(self) -> str:
         return "OAuthTokens(***)"
 
     async def header(self) -> str:
-        if self._tokens.expires_at - EXPIRY_MARGIN <= datetime.now(UTC):
-            await self._refresh(self._tokens.access_token)
+        if _expiring(self._tokens):
+            await self._refresh(self._tokens.access_token, after_401=False)
         return f"Bearer {self._tokens.access_token}"
 
     async def renewed(self, used: str) -> bool:
-        return await self._refresh(used.removeprefix("Bearer "))
+        return await self._refresh(used.removeprefix("Bearer "), after_401=True)
 
-    async def _refresh(self, stale_access_token: str) -> bool:
+    async def _refresh(self, stale_access_token: str, *, after_401: bool) -> bool:
+        """After a 401 only `refreshes` times per request: a token refused right after its refresh will
+        not be accepted by refreshing again."""
         async with self._lock:
+            if self.grant_revoked:
+                raise GrantRevoked.now()  # a concurrent call found out already: no second refusal asked for
             if self._tokens.access_token != stale_access_token:
-                return True  # another call refreshed meanwhile
-            if self._refreshes_left <= 0 or not self._tokens.refresh_token:
+                return True  # another call of this request refreshed meanwhile
+            stored = await self._load()
+            if stored is not None and stored.access_token != stale_access_token and not _expiring(stored):
+                self._tokens = stored  # another request refreshed meanwhile
+                return True
+            if not self._tokens.refresh_token or (after_401 and self._refreshes_left <= 0):
                 return False
-            self._refreshes_left -= 1
+            if after_401:
+                self._refreshes_left -= 1
             try:
                 fresh = await refresh_tokens(self._settings, self._oauth, self._tokens.refresh_token)
             except OutboundError as error:
                 if grant_refused(error):
+                    self.grant_revoked = True
                     raise GrantRevoked.now() from None
                 raise
             if fresh.refresh_token is None:  # not rotated this time: the old one stays valid
@@ -195,11 +239,15 @@ class OAuthTokens:
             return True
 
 
+def _expiring(tokens: Tokens) -> bool:
+    return tokens.expires_at - EXPIRY_MARGIN <= datetime.now(UTC)
+
+
 async def accessible_sites(settings: Settings, auth: Auth) -> list[Site]:
     """The Jira sites the token may reach (the first is the default)."""
     url = f"{settings.jira_api_base_url.rstrip('/')}/oauth/token/accessible-resources"
     response = await _authorised(auth, "GET", url, {})
-    return sites_of(response.json())
+    return sites_of(_json(response))
 
 
 async def _authorised(auth: Auth, method: str, url: str, options: dict[str, Any]) -> Any:
@@ -238,17 +286,17 @@ class JiraClient:
         return await _authorised(self._auth, method, self._base + path, options)
 
     async def myself(self) -> dict[str, Any]:
-        return _object((await self._call("GET", "/myself")).json())
+        return _object(_json(await self._call("GET", "/myself")))
 
     async def server_info(self) -> dict[str, Any]:
-        return _object((await self._call("GET", "/serverInfo")).json())
+        return _object(_json(await self._call("GET", "/serverInfo")))
 
     async def projects(self) -> list[dict[str, Any]]:
         """Every project the user can browse (paged through, up to a bound)."""
         found: list[dict[str, Any]] = []
         for page in range(MAX_PROJECT_PAGES):
             params = {"startAt": page * PROJECT_PAGE_SIZE, "maxResults": PROJECT_PAGE_SIZE}
-            body = _object((await self._call("GET", "/project/search", params=params)).json())
+            body = _object(_json(await self._call("GET", "/project/search", params=params)))
             values = [value for value in body.get("values") or [] if isinstance(value, dict)]
             found += values
             if body.get("isLast", True) or not values:
@@ -256,15 +304,15 @@ class JiraClient:
         return found
 
     async def project(self, key: str) -> dict[str, Any]:
-        return _object((await self._call("GET", f"/project/{quote(key, safe='')}")).json())
+        return _object(_json(await self._call("GET", f"/project/{quote(key, safe='')}")))
 
     async def fields(self) -> list[dict[str, Any]]:
-        body = (await self._call("GET", "/field")).json()
+        body = _json(await self._call("GET", "/field"))
         return [entry for entry in body if isinstance(entry, dict)] if isinstance(body, list) else []
 
     async def create_issue(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The new issue's {id, key}."""
-        body = _object((await self._call("POST", "/issue", json={"fields": fields})).json())
+        body = _object(_json(await self._call("POST", "/issue", json={"fields": fields})))
         if not isinstance(body.get("id"), str) or not isinstance(body.get("key"), str):
             raise OutboundError("TRACKER_UNAVAILABLE", "The tracker answered without the new issue's key")
         return body
@@ -275,3 +323,11 @@ class JiraClient:
 
 def _object(body: Any) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
+
+
+def _json(response: Any) -> Any:
+    """The answer's JSON; an answer that is not JSON is the tracker failing, not a crash of ours."""
+    try:
+        return response.json()
+    except ValueError:
+        raise OutboundError("TRACKER_UNAVAILABLE", "The tracker answered with something that is not JSON") from None
