@@ -48,6 +48,7 @@ class OutboundError(Exception):
     message: str
     status: int | None = None  # the tracker's HTTP status, when it answered
     reason: str | None = None  # the tracker's own short reason for a 400/409/422, trimmed
+    oauth_error: str | None = None  # an OAuth endpoint's `error` code (invalid_grant, invalid_client...)
 
     def __str__(self) -> str:
         return f"{self.message}: {self.reason}" if self.reason else self.message
@@ -104,13 +105,24 @@ def _reason(response: httpx2.Response) -> str | None:
     return text[:REASON_MAX_CHARS] or None
 
 
+def _oauth_error(response: httpx2.Response) -> str | None:
+    """RFC 6749's `error` code of a token endpoint's refusal: it tells a revoked grant (invalid_grant)
+    from this server's own misconfiguration (invalid_client), which must never revoke anyone."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("error") if isinstance(body, Mapping) else None
+    return code[:50] if isinstance(code, str) and code.isascii() and code.replace("_", "").isalnum() else None
+
+
 def error_for(response: httpx2.Response) -> OutboundError:
     status = response.status_code
     if status in _FIXED:
         code, message = _FIXED[status]
-        return OutboundError(code, message, status)
+        return OutboundError(code, message, status, oauth_error=_oauth_error(response))
     if 400 <= status < 500:
-        return OutboundError(*_REFUSED, status, _reason(response))
+        return OutboundError(*_REFUSED, status, _reason(response), _oauth_error(response))
     return OutboundError(*_UNAVAILABLE, status)
 
 

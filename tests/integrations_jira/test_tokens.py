@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx2
+
 from jarlpm.crypto import decrypt
+from jarlpm.integrations.jira import client as jira
+from jarlpm.outbound import OutboundError, error_for
 from tests.db.helpers import fetch
 from tests.integrations_jira.helpers import JIRA, build_tree, connected, ok, push
 
@@ -67,3 +71,15 @@ async def test_expired_tokens_are_refreshed_once_and_a_revoked_grant_marks_the_i
     assert stored["access_token_encrypted"] is None and stored["refresh_token_encrypted"] is None
     refused = await pm.post(f"{JIRA}/push", json={"epic_id": tree.epic_id})
     assert refused.status_code == 400 and "grant_revoked" in (await refused.get_json())["detail"]
+
+
+def test_only_a_refused_grant_revokes_never_this_servers_own_misconfiguration() -> None:
+    def refusal(status: int, body: dict) -> OutboundError:
+        return error_for(httpx2.Response(status, json=body, request=httpx2.Request("POST", "https://auth/oauth/token")))
+
+    assert jira.grant_refused(refusal(403, {"error": "invalid_grant", "error_description": "Unknown token"}))
+    assert jira.grant_refused(refusal(400, {}))
+    # A wrong client secret is the operator's to fix: every user's integration must survive it.
+    assert not jira.grant_refused(refusal(401, {"error": "access_denied", "error_description": "Unauthorized"}))
+    assert not jira.grant_refused(refusal(401, {"error": "invalid_client"}))
+    assert not jira.grant_refused(refusal(500, {"error": "invalid_grant"}))

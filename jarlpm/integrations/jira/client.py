@@ -87,8 +87,9 @@ async def refresh_tokens(settings: Settings, oauth: TrackerOAuth, refresh_token:
 
 def grant_refused(error: OutboundError) -> bool:
     """A refresh refused as invalid_grant: the user revoked access, or the token is spent or expired.
-    Atlassian documents 403 for it; 400 and 401 are taken the same way."""
-    return error.status in (400, 401, 403)
+    Atlassian documents 403 for it; 400 and 401 are taken the same way. A refusal naming another OAuth
+    error (invalid_client: this server's secret is wrong) is not the user's grant and revokes nothing."""
+    return error.status in (400, 401, 403) and error.oauth_error in (None, "invalid_grant")
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,8 @@ async def _refreshed(caller: Caller, refresh_token: str) -> str:
     try:
         tokens: Tokens = await oauth_client().refresh(refresh_token)
     except OutboundError as failure:
-        if failure.status not in (400, 401):
+        # Only a refused grant is the user's; invalid_client (this server's secret) revokes nobody.
+        if failure.status not in (400, 401) or failure.oauth_error not in (None, "invalid_grant"):
             raise _bad_gateway(failure) from None
         for pause in REFRESH_RACE_PAUSES:
             # The winner of a concurrent refresh may still be storing its pair.
