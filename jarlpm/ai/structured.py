@@ -5,6 +5,7 @@ invalid is dropped, never half-applied. Every provider call is metered."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Sequence
@@ -39,6 +40,9 @@ async def metered_complete(call: LLMCall, system: str, messages: Sequence[Messag
         text = await complete(call, system, messages, usage)
         outcome = "ok"
         return text
+    except asyncio.CancelledError:
+        outcome = "interrupted"  # cut by its client or shutdown: not the model's failure
+        raise
     finally:
         await record(usage_record(call, usage, watch, outcome, repair=repair))
 

@@ -77,4 +77,5 @@ async def test_a_client_that_leaves_stops_the_run_and_its_log_says_abandoned(
     [row] = await fetch(database_url, "SELECT outcome, failed_pass, passes FROM initiative_generation_logs")
     assert (row["outcome"], row["failed_pass"]) == ("abandoned", None)
     assert [(entry["pass"], entry["calls"]) for entry in row["passes"]] == [(1, 1)]
-    assert len(await fetch(database_url, "SELECT usage_id FROM llm_usage")) == 1  # the cut call is metered too
+    # The cut call is metered too, as interrupted: it must not count against the model's record.
+    assert await fetch(database_url, "SELECT outcome FROM llm_usage") == [{"outcome": "interrupted"}]
