@@ -71,8 +71,11 @@ def create_app(settings: Settings | None = None) -> Quart:
 
 
 def _register_blueprints(app: Quart, settings: Settings) -> None:
+    from jarlpm.admin.routes import blueprint as admin
     from jarlpm.auth.routes import blueprint as auth
     from jarlpm.auth.test_login import blueprint as test_login
+    from jarlpm.billing.routes import blueprint as billing
+    from jarlpm.billing.routes import webhook_blueprint as stripe_webhook
     from jarlpm.bugs.routes import blueprint as bugs
     from jarlpm.dashboard.routes import blueprint as dashboard
     from jarlpm.delivery.routes import blueprint as delivery
@@ -132,6 +135,9 @@ def _register_blueprints(app: Quart, settings: Settings) -> None:
         azure_devops,
         azure_devops_export,
         linear,
+        billing,
+        stripe_webhook,
+        admin,
     )
     for blueprint in rooms:
         app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

@@ -27,6 +27,8 @@ DEFAULT_LLM_BASE_URLS = {
     # Gemini through its OpenAI-compatible endpoint: one SDK path, and the key never rides in a URL.
     "google": "https://generativelanguage.googleapis.com/v1beta/openai",
 }
+DEFAULT_STRIPE_API_BASE = "https://api.stripe.com"
+BILLING_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_MONTHLY", "STRIPE_PRICE_YEARLY")
 # Where the trackers are reached (tests point these at fake servers).
 DEFAULT_TRACKER_BASE_URLS = {
     "jira_auth": "https://auth.atlassian.com",
@@ -107,6 +109,21 @@ class Settings:
     linear_auth_base_url: str = DEFAULT_TRACKER_BASE_URLS["linear_auth"]
     linear_api_base_url: str = DEFAULT_TRACKER_BASE_URLS["linear_api"]
 
+    stripe_secret_key: str | None = field(default=None, repr=False)
+    stripe_webhook_secret: str | None = field(default=None, repr=False)
+    stripe_price_monthly: str | None = None
+    stripe_price_yearly: str | None = None
+    stripe_api_base: str = DEFAULT_STRIPE_API_BASE
+    stripe_webhook_tolerance_seconds: int = 300
+    admin_token: str | None = field(default=None, repr=False)
+    admin_email_allowlist: tuple[str, ...] = ()
+    backup_dir: Path | None = None  # None: <JARLPM_DATA_DIR>/backups
+    pg_bin_dir: Path | None = None  # None: the embedded wheel's binaries, else pg_dump on PATH
+
+    @property
+    def backups_path(self) -> Path:
+        return self.backup_dir or self.data_dir / "backups"
+
     def tracker_oauth(self, provider: str) -> TrackerOAuth | None:
         """The OAuth client for Jira or Linear; None when the operator has not configured one."""
         return {"jira": self.jira_oauth, "linear": self.linear_oauth}.get(provider)
@@ -178,6 +195,8 @@ class Settings:
             billing_enabled=_boolean(env, "BILLING_ENABLED", False),
             **_llm(env, production),
             **_trackers(env),
+            **_billing(env),
+            **_admin(env, data_dir),
         )
 
 
@@ -402,3 +421,46 @@ def _trackers(env: Mapping[str, str]) -> dict[str, Any]:
     for key, default in DEFAULT_TRACKER_BASE_URLS.items():
         settings[f"{key}_base_url"] = _base_url(env, f"{key.upper()}_BASE_URL", default)
     return settings
+
+
+def _billing(env: Mapping[str, str]) -> dict[str, Any]:
+    """Stripe's settings; with BILLING_ENABLED=true every one of them is required (checkout and the
+    webhook's signature check cannot work without them)."""
+    values = {name: _optional(env, name) for name in BILLING_SETTINGS}
+    if _boolean(env, "BILLING_ENABLED", False):
+        missing = [name for name, value in values.items() if value is None]
+        if missing:
+            raise ConfigError(
+                f"{', '.join(missing)} not set; BILLING_ENABLED=true needs all of {', '.join(BILLING_SETTINGS)}"
+            )
+    return {
+        "stripe_secret_key": values["STRIPE_SECRET_KEY"],
+        "stripe_webhook_secret": values["STRIPE_WEBHOOK_SECRET"],
+        "stripe_price_monthly": values["STRIPE_PRICE_MONTHLY"],
+        "stripe_price_yearly": values["STRIPE_PRICE_YEARLY"],
+        "stripe_api_base": _base_url(env, "STRIPE_API_BASE", DEFAULT_STRIPE_API_BASE),
+        "stripe_webhook_tolerance_seconds": _integer(env, "STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1),
+    }
+
+
+def _admin(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
+    token = _optional(env, "ADMIN_TOKEN")
+    if token is not None and len(token) < 32:
+        raise ConfigError("ADMIN_TOKEN is too short; accepted: at least 32 characters (a random secret)")
+    allowlist = tuple(
+        sorted(
+            {
+                email.strip().lower()
+                for email in (_optional(env, "ADMIN_EMAIL_ALLOWLIST") or "").split(",")
+                if email.strip()
+            }
+        )
+    )
+    backup_dir = _optional(env, "BACKUP_DIR")
+    pg_bin_dir = _optional(env, "PG_BIN_DIR")
+    return {
+        "admin_token": token,
+        "admin_email_allowlist": allowlist,
+        "backup_dir": Path(backup_dir).expanduser() if backup_dir else None,
+        "pg_bin_dir": Path(pg_bin_dir).expanduser() if pg_bin_dir else None,
+    }

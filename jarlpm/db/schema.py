@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from jarlpm.ai import tables as ai_tables
 from jarlpm.auth import tables as auth_tables
+from jarlpm.billing import tables as billing_tables
 from jarlpm.bugs import tables as bugs_tables
 from jarlpm.db.columns import metadata
 from jarlpm.delivery import tables as delivery_tables
@@ -49,6 +50,7 @@ TABLE_MODULES = (
     personas_tables,
     wizard_tables,
     integrations_tables,
+    billing_tables,
 )
 
 __all__ = ["TABLE_MODULES", "metadata"]

@@ -45,6 +45,7 @@ OWNER_COLUMN_TABLES = frozenset(
         "bugs",
         "initiative_generation_logs",
         "external_integrations",
+        "payment_transactions",
         "oauth_states",
     }
 )
@@ -79,6 +80,7 @@ TENANT_TABLES = OWNER_COLUMN_TABLES | PARENTED_TABLES
 # Tables that hold nobody's data: every other table must be classified above.
 NOT_TENANT_TABLES = {
     "saved_replies": "claims of stored AI replies, keyed by a random reply id; no user data",
+    "stripe_events": "Stripe event ids already processed (their effects live in the users' own rows)",
 }
 
 # The statements that may touch tenant rows without naming the owner, and why. Keep it short.
