@@ -15,7 +15,7 @@ VALUES (:subscription_id, :user_id, 'active', now(), now() + make_interval(days 
 
 -- name: get_subscription(user_id)^
 -- The user's subscription, and whether its paid period is over.
-SELECT status, stripe_subscription_id, current_period_end, cancel_at_period_end,
+SELECT status, stripe_subscription_id, current_period_end, cancel_at_period_end, billing_cycle,
        coalesce(current_period_end < now(), false) AS period_over
   FROM subscriptions
  WHERE user_id = :user_id;

@@ -1,4 +1,5 @@
-"""/api/subscription: the user's status and the prices (checkout comes with payments)."""
+"""/api/subscription: the user's status (the row the Stripe webhook keeps; Stripe is never called here)
+and the prices. Checkout, cancel and reactivate live in the billing room."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ async def status() -> StatusOut:
         stripe_subscription_id=subscription["stripe_subscription_id"],
         current_period_end=subscription["current_period_end"],
         cancel_at_period_end=subscription["cancel_at_period_end"],
+        billing_cycle=subscription["billing_cycle"],
     )
 
 
