@@ -1,4 +1,8 @@
-"""`jarlpm serve [--host] [--port]`: prepare the database, then serve with Hypercorn until SIGTERM."""
+"""`jarlpm serve [--host] [--port]`: prepare the database, then serve with Hypercorn until SIGTERM.
+
+`jarlpm backup [--dir DIR]` and `jarlpm restore FILE`: pg_dump / pg_restore of the server's major version
+(the restore drill; see jarlpm/admin/backups.py).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 import asyncpg
 from hypercorn.asyncio import serve
 from hypercorn.config import Config as HypercornConfig
 
+from jarlpm.admin import backups
 from jarlpm.config import ConfigError, Settings
 from jarlpm.db import embedded
 from jarlpm.db.migrate import DatabaseNotAtHead, check_at_head
@@ -34,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="prepare the database and serve the API")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, default=None, help="port to listen on (default $PORT or 8001)")
+    backup_cmd = commands.add_parser("backup", help="dump the database with pg_dump into BACKUP_DIR")
+    backup_cmd.add_argument("--dir", type=Path, default=None, help="where to write it (default BACKUP_DIR)")
+    restore_cmd = commands.add_parser(
+        "restore", help="restore a dump with pg_restore --clean --if-exists --no-owner (replaces the data)"
+    )
+    restore_cmd.add_argument(
+        "file", type=Path, help="a file written by `jarlpm backup` or POST /api/admin/backups/create"
+    )
     return parser
 
 
@@ -94,11 +108,55 @@ def _database_unreachable(error: BaseException) -> int:
     return 3
 
 
+def _database_url(settings: Settings) -> str:
+    """DATABASE_URL, or the embedded server's (started if it is not running)."""
+    return settings.database_url or embedded.start(settings.data_dir)
+
+
+async def _backup(settings: Settings, url: str, directory: Path | None) -> dict:
+    major = await backups.server_major_at(url)
+    return await backups.create_backup(url, directory or settings.backups_path, settings.pg_bin_dir, major)
+
+
+async def _restore(settings: Settings, url: str, file: Path) -> None:
+    major = await backups.server_major_at(url)
+    await backups.restore_backup(url, file, settings.pg_bin_dir, major)
+
+
+def backup_command(directory: Path | None = None, restore_file: Path | None = None) -> int:
+    """`jarlpm backup` (restore_file None) or `jarlpm restore FILE`."""
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"jarlpm: configuration error: {error}", file=sys.stderr)
+        return 2
+    try:
+        url = _database_url(settings)
+        if restore_file is None:
+            created = asyncio.run(_backup(settings, url, directory))
+            print(f"backup written: {created['path']} ({created['size_bytes']} bytes, {created['duration_seconds']} s)")
+        else:
+            asyncio.run(_restore(settings, url, restore_file))
+            print(f"restored {restore_file} into the database (pg_restore --clean --if-exists --no-owner)")
+    except backups.BackupError as error:
+        print(f"jarlpm: {error.code}: {error.detail}", file=sys.stderr)
+        return 1
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, embedded.EmbeddedUnavailable) as error:
+        return _database_unreachable(error)
+    finally:
+        embedded.stop_all()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
     if args.command == "serve":
         return serve_command(args.host, args.port)
+    if args.command == "backup":
+        return backup_command(directory=args.dir)
+    if args.command == "restore":
+        return backup_command(restore_file=args.file)
     return 2
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 from asyncpg import Connection
 
 from jarlpm import db
+from jarlpm.admin import metrics
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
 from jarlpm.llm.calls import LLMCall, Usage
@@ -74,6 +75,7 @@ class Stopwatch:
 def usage_record(
     call: LLMCall, usage: Usage, watch: Stopwatch, outcome: Outcome, *, repair: bool = False
 ) -> UsageRecord | None:
+    metrics.llm_call(call.provider, outcome, usage.input_tokens, usage.output_tokens)
     if call.user_id is None:
         return None  # a call outside any route (a script): nobody to meter
     return UsageRecord(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 import asyncpg
 from asyncpg.transaction import Transaction
 
+from jarlpm.admin import metrics
 from jarlpm.db.urls import connect_target
 from jarlpm.errors import APIError
 
@@ -178,13 +179,15 @@ class Database:
     async def _acquired(self) -> AsyncIterator[asyncpg.Connection]:
         timeout = self._settings.db_pool_timeout
         try:
-            conn = await self.pool.acquire(timeout=timeout)
+            with metrics.waiting_for_connection():
+                conn = await self.pool.acquire(timeout=timeout)
         except TimeoutError:
             raise PoolTimeout(timeout) from None
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             # Acquiring may have to connect: a server that is down, restarting or gone answers here.
             log.error("cannot open a database connection: %s", type(error).__name__)
             raise DatabaseUnavailable from None
+        metrics.observe_pool(self.pool)
         holding = _held_connections.set(_held_connections.get() + 1)
         try:
             yield conn
@@ -202,6 +205,7 @@ class Database:
         except CONNECTION_ERRORS:
             # A broken connection cannot be reset; the pool replaces it on the next acquire.
             conn.terminate()
+        metrics.observe_pool(self.pool)
 
     @asynccontextmanager
     async def transaction(self, actor: ActingUser = None) -> AsyncIterator[asyncpg.Connection]:

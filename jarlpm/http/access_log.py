@@ -9,6 +9,8 @@ import uuid
 
 from quart import Quart, Response, g, request
 
+from jarlpm.admin import metrics
+
 log = logging.getLogger("jarlpm.access")
 
 # A caller's id is kept only when it cannot inject anything into logs or headers.
@@ -40,6 +42,7 @@ def install(app: Quart) -> None:
         request_id = g.get("request_id") or _request_id()
         response.headers["X-Request-ID"] = request_id
         started = g.get("request_started", time.perf_counter())
+        metrics.observe_request(request.method, request.url_rule, response.status_code, time.perf_counter() - started)
         log.info(
             "request",
             extra={

@@ -185,6 +185,9 @@ class Operation:
     def authenticated(self) -> bool:
         return getattr(self.view, ACCESS_ATTRIBUTE, None) == "user"
 
+    def administrative(self) -> bool:
+        return getattr(self.view, ACCESS_ATTRIBUTE, None) == "admin"
+
     def calls_llm(self) -> bool:
         return bool(getattr(self.view, AI_ROUTE_ATTRIBUTE, False))
 
@@ -240,6 +243,11 @@ DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], .
         _error(f"{IDEMPOTENCY_HEADER} is not 1 to 255 visible ASCII characters (INVALID_IDEMPOTENCY_KEY)"),
     ),
     ("401", Operation.authenticated, _error("Not signed in: NOT_AUTHENTICATED, INVALID_SESSION or SESSION_EXPIRED")),
+    (
+        "403",
+        Operation.administrative,
+        _error("Not an administrator: no valid X-Admin-Token, and no verified allowlisted session (ADMIN_REQUIRED)"),
+    ),
     ("402", Operation.calls_llm, _error("An active subscription is required (SUBSCRIPTION_REQUIRED)")),
     (
         "403",

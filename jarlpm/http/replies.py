@@ -21,6 +21,7 @@ from typing import Any
 
 from quart import current_app
 
+from jarlpm.admin import metrics
 from jarlpm.db.pool import Database, DatabaseUnavailable, OutcomeUnknown, PoolTimeout
 from jarlpm.errors import APIError
 
@@ -81,6 +82,7 @@ class ReplyTracker:
     ) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)
         self._jobs.add(task)
+        metrics.stream_opened()
         self._interrupters[task] = interrupt
         if conversation is not None:
             self._conversations[conversation] = task
@@ -89,6 +91,7 @@ class ReplyTracker:
 
     def _forget(self, task: asyncio.Task[None], conversation: str | None) -> None:
         self._jobs.discard(task)
+        metrics.stream_closed()
         self._interrupters.pop(task, None)
         if conversation is not None and self._conversations.get(conversation) is task:
             del self._conversations[conversation]

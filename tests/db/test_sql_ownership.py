@@ -92,7 +92,12 @@ ALLOWED = {
     ("auth", "get_token"): "an emailed link names its user through its token hash",
     ("auth", "use_token"): "spends, by primary key, the token just found by its hash in the same transaction",
     ("idempotency", "forget_old_keys"): "purge job: every user's keys expire after a day",
+    ("billing", "find_subscriber"): "a signed Stripe event names its user through the Stripe ids stored on their row",
     ("integrations", "spend_oauth_state"): "an OAuth callback names its user through its state's hash (single use)",
+    ("admin", "session_admin"): "the admin guard's allowlist check: the session token hash names the user",
+    ("admin", "push_run_stats"): "admin audit-log stats count every user's push runs (behind the admin guard)",
+    ("admin", "delete_push_runs_before"): "admin audit-log retention: every user's push runs older than the cutoff",
+    ("admin", "trim_push_runs"): "admin maintenance: the 100,000-record limit over every user's push runs",
 }
 
 NAME_LINE = re.compile(r"^-- name: (?P<name>\w+)\((?P<params>[^)]*)\)[$^!#*<>]*\s*$", re.MULTILINE)
