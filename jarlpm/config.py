@@ -115,10 +115,18 @@ class Settings:
     stripe_price_yearly: str | None = None
     stripe_api_base: str = DEFAULT_STRIPE_API_BASE
     stripe_webhook_tolerance_seconds: int = 300
+    redis_url: str | None = field(default=None, repr=False)  # shared rate limits; None: PostgreSQL keeps them
+    ai_admission_wait: float | None = None  # None: DB_POOL_TIMEOUT
+    ai_admission_queue: int = 1000
     admin_token: str | None = field(default=None, repr=False)
     admin_email_allowlist: tuple[str, ...] = ()
     backup_dir: Path | None = None  # None: <JARLPM_DATA_DIR>/backups
     pg_bin_dir: Path | None = None  # None: the embedded wheel's binaries, else pg_dump on PATH
+
+    @property
+    def admission_wait(self) -> float:
+        """How long an AI prelude may queue for a connection before 503 SERVICE_BUSY."""
+        return self.db_pool_timeout if self.ai_admission_wait is None else self.ai_admission_wait
 
     @property
     def backups_path(self) -> Path:
@@ -195,6 +203,9 @@ class Settings:
             billing_enabled=_boolean(env, "BILLING_ENABLED", False),
             **_llm(env, production),
             **_trackers(env),
+            redis_url=_redis_url(env),
+            ai_admission_wait=_number(env, "AI_ADMISSION_WAIT", 0.0) if _optional(env, "AI_ADMISSION_WAIT") else None,
+            ai_admission_queue=_integer(env, "AI_ADMISSION_QUEUE", 1000, minimum=1),
             **_billing(env),
             **_admin(env, data_dir),
         )
@@ -464,3 +475,13 @@ def _admin(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
         "backup_dir": Path(backup_dir).expanduser() if backup_dir else None,
         "pg_bin_dir": Path(pg_bin_dir).expanduser() if pg_bin_dir else None,
     }
+
+
+def _redis_url(env: Mapping[str, str]) -> str | None:
+    raw = _optional(env, "REDIS_URL")
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix") or (parts.scheme != "unix" and not parts.netloc):
+        raise ConfigError(f"REDIS_URL={raw!r} is invalid; accepted: a redis://, rediss:// or unix:// URL")
+    return raw
