@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     inputs.install(app)
     access_log.install(app)
     cors.install(app, settings.cors_origins)
-    rate_limits.install(app, enabled=settings.rate_limits_enabled)
+    rate_limits.install(app, settings)
     app.url_map.converters.update(CONVERTERS)  # before any route uses them
     _register_blueprints(app, settings)
     _install_lifecycle(app, settings)

@@ -26,6 +26,7 @@ from quart import current_app
 
 from jarlpm.http import current_settings
 from jarlpm.http.client_ip import client_ip
+from jarlpm.http.limit_store import EXTENSION_KEY as LIMIT_STORE_KEY
 
 EXTENSION_KEY = "jarlpm.login_failures"
 
@@ -52,7 +53,8 @@ class LoginLocked(Exception):
 
 
 class FailureCounter(Protocol):
-    """Failures per key, in a window that opens at the key's first failure (in Redis: INCR, EXPIRE NX, TTL)."""
+    """Failures per key, in a window that opens at the key's first failure (in Redis: INCR, PEXPIRE on the
+    first, PTTL, in one script; in PostgreSQL: one upsert)."""
 
     async def add(self, key: str, window_seconds: int) -> tuple[int, float]:
         """Count one failure; the failures now in the key's window and the seconds until it closes."""
@@ -70,7 +72,8 @@ class _Window:
 
 
 class MemoryFailureCounter:
-    """Counts in this process: exact with one worker; several workers or instances each count their own."""
+    """Counts in this process, on a clock a test may move: never installed by the app, whose counts are
+    shared by every worker and instance (jarlpm.http.limit_store)."""
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
         self._clock = clock
@@ -141,8 +144,9 @@ def lock_for(states: list[tuple[FailureLimit, int, float]]) -> LoginLocked | Non
 
 
 def install(app: App) -> None:
-    # Per process for now; a shared store (REDIS_URL) will be chosen here.
-    app.extensions[EXTENSION_KEY] = MemoryFailureCounter()
+    # The store every worker and instance shares (Redis with REDIS_URL, else PostgreSQL), chosen with the
+    # request limits at app creation; MemoryFailureCounter only serves tests that move a clock by hand.
+    app.extensions[EXTENSION_KEY] = app.extensions[LIMIT_STORE_KEY]
 
 
 def _counter() -> FailureCounter | None:

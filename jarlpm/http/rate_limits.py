@@ -1,22 +1,36 @@
-"""Rate limits (quart-rate-limiter), checked in a before_request hook, before authentication.
+"""Rate limits, checked in a before_request hook, before authentication, in the shared store (limit_store.py).
 
-Keys never need the database nor the request body: the client IP (behind TRUST_PROXY_HEADERS proxies)
-or a hash of the session token. Failed sign-ins are limited by jarlpm.auth.lockout, with the same 429.
+Routes declare limits with quart-rate-limiter's markers (`per_minute`, `@ai_route`); the check is ours:
+quart-rate-limiter's store interface reads a key's arrival time and writes it back in two steps, which
+races across workers, so the hook asks the shared store to decide every limit of a request at once.
+Keys never need the request body: the client IP (behind TRUST_PROXY_HEADERS proxies) or a hash of the
+session token. Failed sign-ins are limited by jarlpm.auth.lockout, in the same store, with the same 429.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from quart import Quart, Response, current_app, request
-from quart_rate_limiter import QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, RateLimiter, RateLimitExceeded, rate_limit
+from quart_rate_limiter import (
+    QUART_RATE_LIMITER_EXEMPT_ATTRIBUTE,
+    QUART_RATE_LIMITER_LIMITS_ATTRIBUTE,
+    RateLimit,
+    RateLimitExceeded,
+    rate_limit,
+)
 
 from jarlpm.auth.rules import hash_token
 from jarlpm.errors import error_response
 from jarlpm.http.auth import session_token
 from jarlpm.http.client_ip import client_ip
+from jarlpm.http.limit_store import EXTENSION_KEY as STORE_KEY
+from jarlpm.http.limit_store import Slot, create_store, current_store, seconds_to_wait
+
+if TYPE_CHECKING:
+    from jarlpm.config import Settings
 
 View = TypeVar("View", bound=Callable[..., Awaitable[Any]])
 KeyFunction = Callable[[], Awaitable[str]]
@@ -77,8 +91,50 @@ async def _too_many_requests(error: RateLimitExceeded) -> Response:
     return too_many_requests(wait, _route_limit())
 
 
-def install(app: Quart, *, enabled: bool) -> None:
-    RateLimiter(app, enabled=enabled, skip_function=_is_preflight)
+ENABLED_CONFIG = "QUART_RATE_LIMITER_ENABLED"
+
+
+def _limits_of_request() -> list[RateLimit]:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or getattr(view, QUART_RATE_LIMITER_EXEMPT_ATTRIBUTE, False):
+        return []
+    blueprint = current_app.blueprints.get(request.blueprint or "")
+    return [
+        *getattr(view, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, []),
+        *getattr(blueprint, QUART_RATE_LIMITER_LIMITS_ATTRIBUTE, []),
+    ]
+
+
+async def _slot(limit: RateLimit) -> Slot:
+    key_function = limit.key_function or per_ip
+    period = limit.period.total_seconds()
+    return Slot(
+        key=f"{request.endpoint}-{limit.key}-{await key_function()}",
+        share=limit.inverse,
+        max_ahead=period - limit.inverse,
+    )
+
+
+async def _check_limits() -> None:
+    if not current_app.config[ENABLED_CONFIG] or await _is_preflight():
+        return
+    limits = [limit for limit in _limits_of_request() if limit.skip_function is None or not await limit.skip_function()]
+    if not limits:
+        return
+    # The one acquisition allowed in before_request (DESIGN.md section 2): with the PostgreSQL store the
+    # check is one short statement on its own connection, released before the handler runs.
+    wait = await current_store(current_app).take([await _slot(limit) for limit in limits])
+    if wait is not None:
+        raise RateLimitExceeded(seconds_to_wait(wait))
+
+
+def install(app: Quart, settings: Settings) -> None:
+    """Request limits and the shared store (which jarlpm.auth.lockout counts failed sign-ins in)."""
+    store = app.extensions[STORE_KEY] = create_store(app, settings)
+    app.config[ENABLED_CONFIG] = settings.rate_limits_enabled
+    app.before_request(_check_limits)
+    app.before_serving(store.open)
+    app.after_serving(store.close)
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
 
 

@@ -81,6 +81,8 @@ TENANT_TABLES = OWNER_COLUMN_TABLES | PARENTED_TABLES
 NOT_TENANT_TABLES = {
     "saved_replies": "claims of stored AI replies, keyed by a random reply id; no user data",
     "stripe_events": "Stripe event ids already processed (their effects live in the users' own rows)",
+    "request_limits": "rate-limit arrival times keyed by an HMAC of endpoint and IP or session hash; no user id",
+    "login_failures": "sign-in failure counts keyed by an HMAC of email and/or IP; never the raw email or IP",
 }
 
 # The statements that may touch tenant rows without naming the owner, and why. Keep it short.
