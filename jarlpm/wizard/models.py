@@ -201,7 +201,9 @@ class DeliveryContextOut(Lenient):
 
 
 class Analytics(Lenient):
-    log_id: str | None = None
+    # Bounded like the column: a constrained str is also checked as text, so a lone surrogate is a 422
+    # here instead of reaching the driver (a bare `str` lets it through).
+    log_id: Annotated[str, StringConstraints(max_length=50)] | None = None
 
 
 class Initiative(Lenient):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 
 from tests.builders import bug_linked_to
@@ -60,3 +61,16 @@ async def test_the_direct_export_creates_the_tree_with_basic_auth_and_stores_not
     for site in ("ftp://jira.example", "https://user:pw@jira.example", "https://jira.example/?x=1", "http://[::1"):
         bad = await pm.post(EXPORT, json=_body(site, tree.epic_id))
         assert bad.status_code == 400 and (await bad.get_json())["code"] == "INVALID_JIRA_URL", site
+
+
+async def test_a_token_that_is_not_text_is_a_422_before_anything_is_sent(pm, fake_llm, fake_jira, database_url) -> None:
+    """JSON lets a client send a lone surrogate (`\\ud800`); as a token it used to reach the Basic header (500)."""
+    tree = await build_tree(pm, fake_llm, database_url)
+    raw = json.dumps(_body(fake_jira.url, tree.epic_id, jira_api_token="tok\ud800en-secret-part"))
+    response = await pm.post(EXPORT, data=raw, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 422, await response.get_data(as_text=True)
+    answer = await response.get_json()
+    assert answer["code"] == "VALIDATION_ERROR" and answer["detail"][0]["loc"] == ["jira_api_token"]
+    assert "secret-part" not in await response.get_data(as_text=True)
+    assert fake_jira.requests("POST", "/rest/api/3/issue") == []

@@ -104,3 +104,14 @@ async def test_the_epic_as_a_project_with_bugs_and_a_label_policy_of_existing_on
     before = len(linear.operations())
     again = await push(pm, epic_id, include_bugs=True)
     assert (len(again["skipped"]), linear.operations()[before:]) == (7, [])
+
+
+async def test_the_connection_test_reports_linear_not_the_callers_session(app, pm, linear: FakeLinear) -> None:  # type: ignore[no-untyped-def]
+    """Only Linear's answers become {status: "error"}: a bad session stays a 401 (it used to be swallowed,
+    leaving the session unchecked: a 500)."""
+    for headers in ({"Authorization": "Bearer forged-session-token"}, {}):
+        response = await app.test_client().get(f"{BASE}/test", headers=headers)
+        assert response.status_code == 401, await response.get_data(as_text=True)
+        assert (await response.get_json())["code"] in ("INVALID_SESSION", "NOT_AUTHENTICATED")
+    not_connected = await ok(await pm.get(f"{BASE}/test"))
+    assert not_connected["status"] == "error"

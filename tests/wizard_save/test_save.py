@@ -3,6 +3,8 @@ routes; fresh ids always; nothing written for an invalid payload."""
 
 from __future__ import annotations
 
+import json
+
 from tests.builders import approved_feature_with_stories
 from tests.db.helpers import fetch
 from tests.wizard_save.helpers import (
@@ -221,3 +223,14 @@ async def test_only_the_callers_generation_is_linked(pm, other, database_url) ->
         unlinked["epic_id"]: None,
         missing["epic_id"]: None,
     }
+
+
+async def test_a_generation_id_that_is_not_text_is_a_422(pm, database_url) -> None:
+    """`_analytics.log_id` is bounded text like every other field: a lone surrogate used to reach the driver (500)."""
+    before = await row_counts(database_url)
+    for log_id in ("log_\ud800", "x" * 51):
+        raw = json.dumps(initiative(_analytics={"log_id": log_id}))
+        response = await pm.post("/api/initiative/save", data=raw, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, await response.get_data(as_text=True)
+        assert (await response.get_json())["detail"][0]["loc"] == ["_analytics", "log_id"]
+    assert await row_counts(database_url) == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from jarlpm.integrations.models import PreviewIn, PushScope
 
@@ -178,6 +178,16 @@ class PushOut(BaseModel):
     links: list[str]
 
 
+def _encodable(token: SecretStr) -> SecretStr:
+    # pydantic checks a SecretStr's length but not its text: a lone surrogate (JSON `\ud800`) would
+    # get as far as the Basic header and fail there as a 500. The message never quotes the token.
+    try:
+        token.get_secret_value().encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("jira_api_token must be valid Unicode text") from None
+    return token
+
+
 class DirectExportIn(BaseModel):
     """A one-off export with the user's own Jira credentials (never stored, never logged)."""
 
@@ -185,7 +195,7 @@ class DirectExportIn(BaseModel):
     include_bugs: bool = True
     jira_base_url: Annotated[str, Field(min_length=1, max_length=500)]
     jira_email: Annotated[str, Field(min_length=3, max_length=320)]
-    jira_api_token: Annotated[SecretStr, Field(min_length=1, max_length=2000)]
+    jira_api_token: Annotated[SecretStr, Field(min_length=1, max_length=2000), AfterValidator(_encodable)]
     jira_project_key: ProjectKey
 
 

@@ -144,6 +144,16 @@ async def labels() -> LabelsOut:
     return LabelsOut(labels=await service.looked_up(current_caller(), service.all_labels))
 
 
+# What the test reports as {status: "error"}: Linear's own answers (not connected, refused, unreachable).
+# The caller's session, subscription and the database keep their status: swallowing a 401 left the
+# session unchecked (a 500), and a database outage is a 503, not a broken Linear connection.
+LINEAR_STATUSES = (400, 404, 502)
+
+
+def _about_linear(error: APIError) -> bool:
+    return error.status in LINEAR_STATUSES or error.code == "INTEGRATION_NOT_CONFIGURED"
+
+
 @blueprint.get("/test")
 @login_required
 @validate_response(TestOut)
@@ -152,7 +162,7 @@ async def test_connection() -> TestOut:
     try:
         data: dict[str, Any] = await service.looked_up(current_caller(), service.viewer)
     except APIError as error:
-        if error.status == 402:
+        if not _about_linear(error):
             raise
         return TestOut(status="error", error=error.detail)
     return TestOut(status="connected", viewer=data.get("viewer"), organization=data.get("organization"))
