@@ -34,5 +34,6 @@ VOLUME /var/lib/jarlpm/backups
 USER jarlpm
 
 EXPOSE 8001
-# Migrate first, then serve (same as railway.toml and scripts/start.sh).
-CMD ["sh", "-c", "alembic upgrade head && exec hypercorn --bind 0.0.0.0:${PORT} --graceful-timeout 10 'jarlpm.app:create_app()'"]
+# Migrate once, then serve with WEB_CONCURRENCY worker processes (default 1), each with its own pool of
+# up to DB_POOL_SIZE + DB_MAX_OVERFLOW connections (same as railway.toml and scripts/start.sh).
+CMD ["sh", "-c", "alembic upgrade head && exec jarlpm serve --host 0.0.0.0 --workers \"${WEB_CONCURRENCY:-1}\""]

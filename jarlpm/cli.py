@@ -1,4 +1,5 @@
-"""`jarlpm serve [--host] [--port]`: prepare the database, then serve with Hypercorn until SIGTERM.
+"""`jarlpm serve [--host] [--port] [--workers N]`: prepare the database once, then serve with Hypercorn
+(one process, or N worker processes: jarlpm/serving.py) until SIGTERM or Ctrl-C.
 
 `jarlpm backup [--dir DIR]` and `jarlpm restore FILE`: pg_dump / pg_restore of the server's major version
 (the restore drill; see jarlpm/admin/backups.py).
@@ -12,13 +13,10 @@ import dataclasses
 import errno
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 
 import asyncpg
-from hypercorn.asyncio import serve
-from hypercorn.config import Config as HypercornConfig
 
 from jarlpm.admin import backups
 from jarlpm.config import ConfigError, Settings
@@ -26,10 +24,10 @@ from jarlpm.db import embedded
 from jarlpm.db.migrate import DatabaseNotAtHead, check_at_head
 from jarlpm.db.startup import prepare_database
 from jarlpm.logs import configure_logging
+from jarlpm.serving import MAX_WORKERS, check_workers, serve_in_process, serve_workers, workers_from_env
 
 log = logging.getLogger("jarlpm.cli")
 
-GRACEFUL_TIMEOUT_SECONDS = 10
 # Binding the port fails with these; any other OSError at startup comes from reaching the database.
 LISTEN_ERRNOS = frozenset({errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES})
 
@@ -40,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="prepare the database and serve the API")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, default=None, help="port to listen on (default $PORT or 8001)")
+    serve_cmd.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=None,
+        help="worker processes, each with its own database pool (default $WEB_CONCURRENCY or 1)",
+    )
     backup_cmd = commands.add_parser("backup", help="dump the database with pg_dump into BACKUP_DIR")
     backup_cmd.add_argument("--dir", type=Path, default=None, help="where to write it (default BACKUP_DIR)")
     restore_cmd = commands.add_parser(
@@ -51,40 +55,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _hypercorn_config(host: str, port: int) -> HypercornConfig:
-    config = HypercornConfig()
-    config.bind = [f"{host}:{port}"]
-    config.accesslog = None  # the app writes one JSON line per request itself
-    config.errorlog = logging.getLogger("hypercorn.error")  # through our JSON handler
-    config.graceful_timeout = GRACEFUL_TIMEOUT_SECONDS
-    return config
+def _worker_count(raw: str) -> int:
+    try:
+        return check_workers(int(raw))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not an integer from 1 to {MAX_WORKERS}") from None
 
 
-async def _serve_until_signal(settings: Settings, host: str, port: int) -> None:
-    from jarlpm.app import create_app
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    log.info("serving on http://%s:%d (environment %s)", host, port, settings.env)
-    await serve(create_app(settings), _hypercorn_config(host, port), shutdown_trigger=stop.wait)
-    log.info("stopped")
-
-
-def serve_command(host: str, port: int | None) -> int:
+def serve_command(host: str, port: int | None, workers: int | None = None) -> int:
     try:
         settings = Settings.from_env()
+        workers = workers or workers_from_env(os.environ)
     except ConfigError as error:
         print(f"jarlpm: configuration error: {error}", file=sys.stderr)
         return 2
+    port = port or settings.port
     try:
-        # Migrations (embedded default, or the dev-only reset) run here, before Hypercorn starts.
-        url = prepare_database(settings)
-        check_at_head(url)
-        settings = dataclasses.replace(settings, database_url=url, db_reset_on_startup=False)
-        port = port or settings.port
-        asyncio.run(_serve_until_signal(settings, host, port))
+        if workers > 1:
+            return serve_workers(host, port, workers, lambda: _prepared(settings))
+        serve_in_process(_prepared(settings), host, port)
     except (DatabaseNotAtHead, embedded.EmbeddedUnavailable) as error:
         print(f"jarlpm: cannot start: {error}", file=sys.stderr)
         return 3
@@ -98,6 +87,13 @@ def serve_command(host: str, port: int | None) -> int:
     finally:
         embedded.stop_all()
     return 0
+
+
+def _prepared(settings: Settings) -> Settings:
+    """Migrations (embedded default, or the dev-only reset) run here, once, before Hypercorn starts."""
+    url = prepare_database(settings)
+    check_at_head(url)
+    return dataclasses.replace(settings, database_url=url, db_reset_on_startup=False)
 
 
 def _database_unreachable(error: BaseException) -> int:
@@ -152,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
     if args.command == "serve":
-        return serve_command(args.host, args.port)
+        return serve_command(args.host, args.port, args.workers)
     if args.command == "backup":
         return backup_command(directory=args.dir)
     if args.command == "restore":

@@ -7,4 +7,6 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 cd "$(dirname "$0")/.."
 alembic upgrade head
-exec hypercorn --bind "0.0.0.0:${PORT:-8001}" --graceful-timeout 10 "jarlpm.app:create_app()"
+# WEB_CONCURRENCY worker processes (default 1), each with its own pool of up to
+# DB_POOL_SIZE + DB_MAX_OVERFLOW connections: keep the total under the server's max_connections.
+exec python -m jarlpm serve --host 0.0.0.0 --workers "${WEB_CONCURRENCY:-1}"
