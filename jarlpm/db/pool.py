@@ -2,6 +2,10 @@
 
 Nothing acquires per request: a handler acquires for exactly the statements that need it, and a wait
 longer than DB_POOL_TIMEOUT becomes a 503 the client can retry, never a hang.
+
+An AI route's prelude is admitted instead (`admission()`, entered by `@ai_route`): it queues for at most
+AI_ADMISSION_WAIT seconds behind at most AI_ADMISSION_QUEUE others; when the queue is full the request
+is told at once (503 SERVICE_BUSY), not after a wait it could not win.
 """
 
 from __future__ import annotations
@@ -9,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import asyncpg
@@ -40,6 +45,35 @@ class Actor(Protocol):
 
 
 ActingUser = Actor | str | None
+
+
+@dataclass
+class _Admission:
+    """Marks the next acquisition of an AI route's task as its prelude (spent by that acquisition, so a
+    stream's later save, whose task inherits the mark, acquires as any other work)."""
+
+    spent: bool = False
+
+
+_admission: ContextVar[_Admission | None] = ContextVar("jarlpm_admission", default=None)
+
+
+@contextmanager
+def admission() -> Iterator[None]:
+    """The next acquisition in this task goes through the AI admission queue."""
+    token = _admission.set(_Admission())
+    try:
+        yield
+    finally:
+        _admission.reset(token)
+
+
+def _prelude_acquisition() -> bool:
+    mark = _admission.get()
+    if mark is None or mark.spent:
+        return False
+    mark.spent = True
+    return True
 
 
 def holding_connection() -> bool:
@@ -91,6 +125,16 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+class ServiceBusy(APIError):
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            "SERVICE_BUSY",
+            "The service is busy with other AI requests. Please retry shortly.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
 class PoolTimeout(APIError):
     def __init__(self, waited: float) -> None:
         super().__init__(
@@ -116,6 +160,7 @@ class Database:
         self._settings = settings
         self._target = connect_target(settings.database_url)
         self._pool: asyncpg.Pool | None = None
+        self._admission_waiting = 0  # AI preludes queued for a connection right now
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -175,18 +220,37 @@ class Database:
             finally:
                 _request_connection.reset(token)
 
-    @asynccontextmanager
-    async def _acquired(self) -> AsyncIterator[asyncpg.Connection]:
-        timeout = self._settings.db_pool_timeout
+    async def _acquire(self, wait_seconds: float, busy: APIError) -> asyncpg.Connection:
         try:
             with metrics.waiting_for_connection():
-                conn = await self.pool.acquire(timeout=timeout)
+                return await self.pool.acquire(timeout=wait_seconds)
         except TimeoutError:
-            raise PoolTimeout(timeout) from None
+            raise busy from None
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             # Acquiring may have to connect: a server that is down, restarting or gone answers here.
             log.error("cannot open a database connection: %s", type(error).__name__)
             raise DatabaseUnavailable from None
+
+    def _connection_free(self) -> bool:
+        pool = self.pool
+        return pool.get_idle_size() > 0 or pool.get_size() < pool.get_max_size()
+
+    async def _admit(self) -> asyncpg.Connection:
+        settings = self._settings
+        if self._admission_waiting >= settings.ai_admission_queue and not self._connection_free():
+            raise ServiceBusy()
+        self._admission_waiting += 1
+        try:
+            return await self._acquire(settings.admission_wait, ServiceBusy())
+        finally:
+            self._admission_waiting -= 1
+
+    @asynccontextmanager
+    async def _acquired(self) -> AsyncIterator[asyncpg.Connection]:
+        if _prelude_acquisition():
+            conn = await self._admit()
+        else:
+            conn = await self._acquire(self._settings.db_pool_timeout, PoolTimeout(self._settings.db_pool_timeout))
         metrics.observe_pool(self.pool)
         holding = _held_connections.set(_held_connections.get() + 1)
         try:

@@ -287,6 +287,14 @@ DERIVED_ERRORS: tuple[tuple[str, Callable[[Operation], bool], dict[str, Any]], .
     ),
     (
         "503",
+        Operation.calls_llm,
+        _error(
+            "Too many AI requests are waiting for the database already (SERVICE_BUSY)",
+            headers={"Retry-After": RETRY_AFTER},
+        ),
+    ),
+    (
+        "503",
         Operation.writes_to_database,
         _error("The connection was lost during COMMIT, so the change may or may not be saved (DB_OUTCOME_UNKNOWN)"),
     ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from quart import Quart, Response, current_app, request
@@ -23,6 +24,7 @@ from quart_rate_limiter import (
 )
 
 from jarlpm.auth.rules import hash_token
+from jarlpm.db.pool import admission
 from jarlpm.errors import error_response
 from jarlpm.http.auth import session_token
 from jarlpm.http.client_ip import client_ip
@@ -147,8 +149,13 @@ def ai_route(view: View | None = None, *, per_minute_count: int = AI_REQUESTS_PE
     user, since each call costs the user money. `jarlpm.ai.prepare` refuses to run anywhere else."""
 
     def mark(target: View) -> View:
-        limited = per_minute(per_minute_count, per_user)(target)
+        @wraps(target)
+        async def admitted(*args: Any, **kwargs: Any) -> Any:
+            with admission():  # the prelude's connection comes through the AI admission queue
+                return await target(*args, **kwargs)
+
+        limited = per_minute(per_minute_count, per_user)(admitted)
         setattr(limited, AI_ROUTE_ATTRIBUTE, True)
-        return limited
+        return limited  # type: ignore[return-value]
 
     return mark(view) if view is not None else mark
