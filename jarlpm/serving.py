@@ -18,6 +18,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import select
 import shutil
 import signal
 import sys
@@ -25,7 +26,6 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from multiprocessing import forkserver
-from multiprocessing.connection import wait
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -197,7 +197,8 @@ class _Supervisor:
         while self.workers:
             if self.stop_requested and self.stop_deadline is None:
                 self._stop_workers()
-            wait([worker.sentinel for worker in self.workers], timeout=POLL_SECONDS)
+            # A worker's sentinel (a pipe fd) becomes readable when it exits: sleep until one does.
+            select.select([worker.sentinel for worker in self.workers], [], [], POLL_SECONDS)
             for worker in [worker for worker in self.workers if not worker.is_alive()]:
                 self._reap(worker)
             if self.stop_deadline is not None and time.monotonic() > self.stop_deadline:
