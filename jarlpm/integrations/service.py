@@ -28,11 +28,7 @@ def tracker_of(raw: str) -> Tracker:
 
 def is_configured(provider: str) -> bool:
     """Jira and Linear need the server's OAuth client; Azure DevOps uses each user's PAT."""
-    settings = current_settings()
-    if provider == "azure_devops":
-        return True
-    oauth = settings.tracker_oauth(provider)
-    return oauth is not None
+    return provider == "azure_devops" or current_settings().tracker_oauth(provider) is not None
 
 
 def require_configured(provider: str) -> None:
