@@ -12,9 +12,8 @@ from tests.fakes.stripe_server import FakeStripe
 
 @pytest.fixture(scope="session")
 def stripe_server() -> Iterator[FakeStripe]:
-    server = FakeStripe().start()
-    yield server
-    server.stop()
+    with FakeStripe.running() as server:
+        yield server
 
 
 @pytest.fixture

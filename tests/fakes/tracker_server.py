@@ -15,8 +15,10 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
@@ -148,7 +150,17 @@ class FakeTracker:
         return self.injected()
 
     # --- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> FakeTracker:
+    @classmethod
+    @contextmanager
+    def running(cls) -> Iterator[Self]:
+        """A fresh fake, listening until the block ends (a test session's fixture)."""
+        server = cls().start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+    def start(self) -> Self:
         self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
         self._thread.start()
         if not self._started.wait(10):

@@ -11,12 +11,8 @@ from tests.fakes.azure_devops_server import FakeAzureDevOps
 
 @pytest.fixture(scope="session")
 def ado_server() -> Iterator[FakeAzureDevOps]:
-    server = FakeAzureDevOps()
-    server.start()
-    try:
+    with FakeAzureDevOps.running() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

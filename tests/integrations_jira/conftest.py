@@ -15,11 +15,8 @@ REDIRECT_URI = "http://127.0.0.1:8001/api/integrations/jira/callback"
 
 @pytest.fixture(scope="session")
 def jira_server() -> Iterator[FakeJira]:
-    server = FakeJira().start()
-    try:
+    with FakeJira.running() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

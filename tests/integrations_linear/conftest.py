@@ -14,11 +14,8 @@ REDIRECT_URI = "http://127.0.0.1:8001/api/integrations/linear/callback"
 
 @pytest.fixture(scope="session")
 def linear_server() -> Iterator[FakeLinear]:
-    server = FakeLinear().start()
-    try:
+    with FakeLinear.running() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
