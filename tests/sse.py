@@ -33,6 +33,15 @@ async def stream_events(user: User, path: str, body: dict) -> list[dict]:
     return parse_frames(await response.get_data(as_text=True))
 
 
+async def read_until_text(response: httpx.Response, text: str) -> tuple[str, AsyncIterator[str]]:
+    """Read an httpx stream until its `chunk` events spell `text` (however the relay joined them)."""
+    reader = response.aiter_text()
+    seen = ""
+    while "".join(e["content"] for e in parse_frames(seen) if e["type"] == "chunk") != text:
+        seen += await anext(reader)
+    return seen, reader
+
+
 async def read_until_chunks(response: httpx.Response, count: int) -> tuple[str, AsyncIterator[str]]:
     """Read an httpx stream until `count` chunk events arrived; the text so far and the rest, unread.
 

@@ -4,6 +4,9 @@
 (`data: <compact JSON>\\n\\n`, one write per event: the web client parses each network chunk on its own),
 then the save's events, then `done`. It sends `: keep-alive` after `keep_alive_seconds` of silence,
 whatever the body or the save is waiting for (the provider, a JSON repair, a database connection).
+`chunk` events still waiting when the client's last write ends go out joined as one (in order, never
+split, at most MAX_JOINED_CHUNK characters unless one delta is larger), so a busy process writes fewer
+frames; the first chunk is never held back.
 
 The body runs as a job of its own (`jarlpm.http.replies`); the client's response only relays its frames
 and holds no database connection. When the body ends, `save(conn, end)` runs once, in one short
@@ -46,6 +49,9 @@ SAVE_FAILURE = "The reply could not be saved; please try again"
 TOO_LONG = "The AI reply went past the length limit and was cut off; the part received is saved"
 TOO_SLOW = "The AI reply took longer than allowed and was cut off; the part received is saved"
 SHUTTING_DOWN = "The service is restarting; the part of the reply received is saved. Please continue shortly"
+# Chunk texts waiting side by side in a job's queue go out as one `chunk` event of at most this many
+# characters (a single larger delta still goes out whole: a delta is never split).
+MAX_JOINED_CHUNK = 16_384
 
 Event = Mapping[str, Any]
 Done = Event | Callable[[StreamEnd], Event] | None
@@ -77,14 +83,17 @@ class Ending:
 
 
 class StreamJob:
-    """Runs one body, saves, and queues the frames the client should see (None closes them)."""
+    """Runs one body, saves, and queues what the client should see: frames, and the text of `chunk`
+    events as a plain str so that the relay can join the texts waiting side by side (None closes it)."""
 
     def __init__(self, body: AsyncIterator[Event], database: Database, limits: ReplyLimits, ending: Ending) -> None:
         self.body = body
         self.database = database
         self.limits = limits
         self.ending = ending
-        self.frames: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self.frames: asyncio.Queue[bytes | str | None] = asyncio.Queue()
+        self._taken: bytes | str | None = None  # taken from the queue while joining chunks, sent next
+        self._holding = False
         self.reply_id = new_reply_id()
         self._producing: asyncio.Future[None] | None = None
         self._interrupted = False
@@ -117,7 +126,31 @@ class StreamJob:
     async def _produce(self) -> None:
         async with asyncio.timeout(self.limits.max_seconds):
             async for event in self.body:
-                self.frames.put_nowait(frame(event))
+                self.frames.put_nowait(chunk_text(event) or frame(event))
+
+    async def next_frame(self, wait: float) -> bytes | None:
+        """The next frame to send (None: the end); TimeoutError after `wait` seconds of silence.
+
+        Chunk texts already queued behind the first are joined with it: they arrived while the client's
+        last write was under way, so joining them delays nothing, and saves a frame and a write each."""
+        if self._holding:
+            item, self._holding, self._taken = self._taken, False, None
+        else:
+            item = await asyncio.wait_for(self.frames.get(), wait)
+        if not isinstance(item, str):
+            return item
+        return frame({"type": "chunk", "content": self._join(item)})
+
+    def _join(self, text: str) -> str:
+        parts, size = [text], len(text)
+        while not self.frames.empty():
+            item = self.frames.get_nowait()
+            if not isinstance(item, str) or size + len(item) > MAX_JOINED_CHUNK:
+                self._taken, self._holding = item, True
+                break
+            parts.append(item)
+            size += len(item)
+        return "".join(parts)
 
     def _ended(self, status: Status, error: str | None = None) -> StreamEnd:
         return StreamEnd(status, error, self.reply_id)
@@ -176,6 +209,14 @@ class StreamJob:
         return [frame(event) for event in [*events, done]]
 
 
+def chunk_text(event: Event) -> str | None:
+    """The text of a plain `{type: chunk, content}` event (the only kind joined); None for any other."""
+    if event.get("type") != "chunk" or len(event) != 2:
+        return None
+    content = event.get("content")
+    return content if isinstance(content, str) and content else None
+
+
 async def first_save(conn: Connection, reply_id: str) -> bool:
     """Claims the stream's id in the saving transaction: False when a committed attempt already saved it."""
     return await queries.replies.claim_reply(conn, reply_id=reply_id) is not None
@@ -186,7 +227,7 @@ async def _relay(job: StreamJob, task: asyncio.Task[None], *, keep_alive_seconds
     try:
         while True:
             try:
-                chunk = await asyncio.wait_for(job.frames.get(), keep_alive_seconds)
+                chunk = await job.next_frame(keep_alive_seconds)
             except TimeoutError:
                 yield KEEP_ALIVE
                 continue

@@ -13,7 +13,7 @@ from tests.db.helpers import database_outage
 from tests.fakes.llm_server import Reply
 from tests.http.helpers import messages, start
 from tests.serving import served, signed_in
-from tests.sse import parse_frames, read_until_chunks
+from tests.sse import parse_frames, read_until_chunks, read_until_text
 
 
 async def until(condition, attempts: int = 200) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +33,7 @@ async def test_the_final_save_waits_out_a_database_outage_with_keep_alives(
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers = await signed_in(http)
         async with http.stream("POST", "/api/_test/chat", json=body, headers=headers) as response:
-            seen, reader = await read_until_chunks(response, 3)
+            seen, reader = await read_until_text(response, "Stored after all")
             with caplog.at_level(logging.WARNING, logger="jarlpm.http.replies"):
                 async with database_outage(pg_server, database_url):
                     fake_llm.release()
@@ -92,7 +92,7 @@ async def test_shutdown_stores_what_arrived_marked_interrupted(make_settings, da
     async with served(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         headers = await signed_in(http)
         async with http.stream("POST", "/api/_test/chat", json={"content": "Hi"}, headers=headers) as response:
-            await read_until_chunks(response, 2)
+            await read_until_text(response, "Half a reply")
     # The server has stopped: the held reply was given its grace, then stored as far as it went.
     assert await messages(database_url) == [("user", "Hi", None), ("assistant", "Half a reply", "interrupted")]
     assert fake_llm.open_streams == 0
@@ -105,7 +105,7 @@ async def test_a_reply_past_its_length_bound_is_cut_and_kept(make_settings, data
         headers = await signed_in(http)
         response = await http.post("/api/_test/chat", json={"content": "Hi"}, headers=headers)
     events = parse_frames(response.text)
-    assert [e["content"] for e in events if e["type"] == "chunk"] == ["12345 ", "67890 "]
+    assert "".join(e["content"] for e in events if e["type"] == "chunk") == "12345 67890 "
     assert events[-1] == {"type": "error", "message": TOO_LONG}
     assert await messages(database_url) == [("user", "Hi", None), ("assistant", "12345 67890 ", "interrupted")]
     await until(lambda: _no_open_streams(fake_llm))
