@@ -78,6 +78,37 @@ SELECT t.role, t.content
  ORDER BY t.seq DESC
  LIMIT :max_rows;
 
+-- name: open_chat_turn(event_id, user_id, epic_id, content, max_rows)^
+-- A chat turn's prelude in one statement: the user's epic with its snapshot (get_epic's columns), its
+-- newest `max_rows` user/assistant messages before this one (oldest first, as jsonb), and the user's
+-- message appended at the epic's stage; nothing (and nothing written) when the epic is not theirs.
+WITH epic AS (
+    SELECT e.epic_id, e.title, e.current_stage, e.is_archived, e.pending_proposal, e.moscow_score,
+           e.created_at, e.updated_at,
+           s.problem_statement, s.problem_confirmed_at, s.desired_outcome, s.outcome_confirmed_at,
+           s.epic_summary, s.acceptance_criteria, s.epic_details, s.epic_locked_at
+      FROM epics AS e
+      JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
+     WHERE e.epic_id = :epic_id
+       AND e.user_id = :user_id
+), recent AS (
+    SELECT t.seq, t.role, t.content
+      FROM epic_transcript_events AS t
+      JOIN epic ON epic.epic_id = t.epic_id
+     WHERE t.role IN ('user', 'assistant')
+     ORDER BY t.seq DESC
+     LIMIT :max_rows
+), added AS (
+    INSERT INTO epic_transcript_events (event_id, epic_id, role, content, stage)
+    SELECT :event_id, epic.epic_id, 'user', :content, epic.current_stage
+      FROM epic
+    RETURNING event_id
+)
+SELECT epic.*,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('role', role, 'content', content) ORDER BY seq), '[]')
+          FROM recent) AS history
+  FROM epic, added;
+
 -- name: list_events(user_id, epic_id)
 -- The whole transcript of one of the user's epics, oldest first.
 SELECT t.event_id, t.epic_id, t.role, t.content, t.stage, t.event_metadata, t.created_at

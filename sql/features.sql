@@ -107,6 +107,55 @@ SELECT c.role, c.content
  ORDER BY c.seq DESC
  LIMIT :max_rows;
 
+-- name: open_chat_turn(event_id, user_id, feature_id, content, max_rows)^
+-- A refinement turn's prelude in one statement: one of the user's features (get_feature's columns), its
+-- epic's title and snapshot (jsonb), its newest `max_rows` user/assistant messages before this one
+-- (oldest first, jsonb); unless the feature is approved, the user's message is appended and a draft
+-- moves to refining. Nothing (and nothing written) when the feature is not theirs.
+WITH feature AS (
+    SELECT f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f.current_stage, f.source,
+           f.priority, f.moscow_score, f.rice_reach, f.rice_impact, f.rice_confidence, f.rice_effort,
+           f.rice_total, f.created_at, f.updated_at, f.approved_at
+      FROM features AS f
+      JOIN epics AS e ON e.epic_id = f.epic_id
+     WHERE f.feature_id = :feature_id
+       AND e.user_id = :user_id
+), epic AS (
+    SELECT e.title, s.problem_statement, s.problem_confirmed_at, s.desired_outcome, s.outcome_confirmed_at,
+           s.epic_summary, s.acceptance_criteria, s.epic_details, s.epic_locked_at
+      FROM feature
+      JOIN epics AS e ON e.epic_id = feature.epic_id
+      JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
+), recent AS (
+    SELECT c.seq, c.role, c.content
+      FROM feature_conversation_events AS c
+      JOIN feature ON feature.feature_id = c.feature_id
+     WHERE c.role IN ('user', 'assistant')
+     ORDER BY c.seq DESC
+     LIMIT :max_rows
+), refinable AS (
+    SELECT feature_id, epic_id
+      FROM feature
+     WHERE current_stage <> 'approved'
+), started AS (
+    UPDATE features AS f
+       SET current_stage = 'refining'
+      FROM refinable
+     WHERE f.feature_id = refinable.feature_id
+       AND f.current_stage = 'draft'
+    RETURNING f.feature_id
+), added AS (
+    INSERT INTO feature_conversation_events (event_id, feature_id, epic_id, role, content)
+    SELECT :event_id, feature_id, epic_id, 'user', :content
+      FROM refinable
+    RETURNING event_id
+)
+SELECT feature.*,
+       (SELECT to_jsonb(epic) FROM epic) AS epic,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('role', role, 'content', content) ORDER BY seq), '[]')
+          FROM recent) AS history
+  FROM feature;
+
 -- name: list_events(user_id, feature_id)
 -- The whole conversation about one of the user's features, oldest first.
 SELECT c.event_id, c.feature_id, c.role, c.content, c.event_metadata, c.created_at

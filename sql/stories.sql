@@ -118,6 +118,61 @@ SELECT c.role, c.content
  ORDER BY c.seq DESC
  LIMIT :max_rows;
 
+-- name: open_chat_turn(event_id, user_id, story_id, standalone, content, max_rows)^
+-- A refinement turn's prelude in one statement: one of the user's stories (get_story's columns, whether
+-- standalone or not, so the caller can tell "not standalone" from "not found"), its feature (jsonb, get_feature's
+-- columns; NULL for a standalone story) and its newest `max_rows` user/assistant messages before this one
+-- (oldest first, jsonb). Only when the story is of the kind asked and not approved, the user's message is
+-- appended (naming the story's feature and epic) and a draft moves to refining. Nothing when not theirs.
+WITH story AS (
+    SELECT story_id, feature_id, user_id, title, persona, action, benefit, story_text, acceptance_criteria,
+           current_stage, source, story_points, priority, is_standalone, labels, story_priority, dependencies,
+           risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
+           rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at
+      FROM user_stories
+     WHERE story_id = :story_id
+       AND user_id = :user_id
+), feature AS (
+    SELECT f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f.current_stage, f.source,
+           f.priority, f.moscow_score, f.rice_reach, f.rice_impact, f.rice_confidence, f.rice_effort,
+           f.rice_total, f.created_at, f.updated_at, f.approved_at
+      FROM story
+      JOIN features AS f ON f.feature_id = story.feature_id
+      JOIN epics AS e ON e.epic_id = f.epic_id
+     WHERE e.user_id = :user_id
+), recent AS (
+    SELECT c.seq, c.role, c.content
+      FROM user_story_conversation_events AS c
+      JOIN story ON story.story_id = c.story_id
+     WHERE c.role IN ('user', 'assistant')
+     ORDER BY c.seq DESC
+     LIMIT :max_rows
+), refinable AS (
+    SELECT story.story_id, story.feature_id, feature.epic_id
+      FROM story
+      LEFT JOIN feature ON feature.feature_id = story.feature_id
+     WHERE story.current_stage <> 'approved'
+       AND story.is_standalone = :standalone
+       AND (story.is_standalone OR feature.feature_id IS NOT NULL)
+), started AS (
+    UPDATE user_stories AS s
+       SET current_stage = 'refining'
+      FROM refinable
+     WHERE s.story_id = refinable.story_id
+       AND s.current_stage = 'draft'
+    RETURNING s.story_id
+), added AS (
+    INSERT INTO user_story_conversation_events (event_id, story_id, feature_id, epic_id, role, content)
+    SELECT :event_id, story_id, feature_id, epic_id, 'user', :content
+      FROM refinable
+    RETURNING event_id
+)
+SELECT story.*,
+       (SELECT to_jsonb(feature) FROM feature) AS feature,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('role', role, 'content', content) ORDER BY seq), '[]')
+          FROM recent) AS history
+  FROM story;
+
 -- name: list_events(user_id, story_id)
 -- The whole conversation about one of the user's stories, oldest first.
 SELECT c.event_id, c.story_id, c.role, c.content, c.event_metadata, c.created_at

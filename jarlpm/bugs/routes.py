@@ -22,7 +22,6 @@ from jarlpm.bugs.models import (
     SeveritySuggestion,
     TransitionIn,
 )
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required
@@ -196,9 +195,8 @@ async def bugs_for_entity(entity_type: str, entity_id: str) -> list[BugOut]:
 async def interview(data: InterviewIn) -> Response:
     """The bug interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete})."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
     interview = ai.Interview(call, prompts.interview_system_prompt(context), data.messages(), proposal=BugProposal)
     return sse.stream(interview.events(), done=interview.done)
 
@@ -226,9 +224,9 @@ async def create_from_proposal(data: ProposalIn) -> BugOut:
 async def refine_description(bug_id: str) -> Response:
     """A clearer description of the bug, streamed (Server-Sent Events: chunk*, done). Nothing is stored."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
-        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.refine_prompt(bug)
     return sse.stream(ai.chunks(ai.Reply(call, system, messages)))
 
@@ -240,8 +238,8 @@ async def refine_description(bug_id: str) -> Response:
 async def suggest_severity(bug_id: str) -> SeveritySuggestion:
     """A suggested severity and priority with reasons (nothing is changed)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
-        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.severity_prompt(bug)  # the connection is back in the pool during the call
     return await ai.structured(call, system, messages, SeveritySuggestion)

@@ -149,10 +149,10 @@ async def scope_summary(epic_id: str) -> ScopeSummaryOut:
 async def cut_rationale(epic_id: str) -> CutRationale:
     """Why the cut (the active plan's, else the recommended one) is right, and what it costs users."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         scope = await service.owned_scope(conn, user_id=caller.id, epic_id=epic_id)
         plan = await repo.get_active_plan(conn, user_id=caller.id, epic_id=epic_id)
-        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.cut_rationale_prompt(scope, scope.cut(plan))
     return await ai.structured(call, system, messages, CutRationale)
 
@@ -164,9 +164,9 @@ async def cut_rationale(epic_id: str) -> CutRationale:
 async def alternative_cuts(epic_id: str) -> AlternativeCutsOut:
     """Three other ways to cut the scope to capacity (none when it already fits, with no AI call)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         scope = await service.owned_scope(conn, user_id=caller.id, epic_id=epic_id)
-        call = await ai.prepare(conn, caller.id)
     if not scope.deficit:
         return AlternativeCutsOut(alternatives=[])
     system, messages = prompts.alternative_cuts_prompt(scope)
@@ -181,8 +181,8 @@ async def alternative_cuts(epic_id: str) -> AlternativeCutsOut:
 async def risk_review(epic_id: str) -> RiskReview:
     """The initiative's top delivery risks and assumptions, and one spike to run first."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         scope = await service.owned_scope(conn, user_id=caller.id, epic_id=epic_id)
-        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.risk_review_prompt(scope)
     return await ai.structured(call, system, messages, RiskReview)

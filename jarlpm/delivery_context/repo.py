@@ -26,6 +26,20 @@ async def get_or_create(conn: Connection, *, user_id: str) -> dict:
     return dict(row)
 
 
+# What a prompt reads of the context: get_context's columns (sql/ai.sql's ai_caller selects them too).
+PROMPT_FIELDS = (
+    "industry",
+    "delivery_methodology",
+    "sprint_cycle_length",
+    "sprint_start_date",
+    "num_developers",
+    "num_qa",
+    "delivery_platform",
+    "points_per_dev_per_sprint",
+    "quality_mode",
+)
+
+
 async def get_context(conn: Connection, *, user_id: str) -> dict | None:
     row = await queries.delivery_context.get_context(conn, user_id=user_id)
     return optional_row(row)

@@ -21,7 +21,7 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def _epic(row: object) -> dict:
+def with_snapshot(row: object) -> dict:
     """A joined epic row as {..., "snapshot": {...}}."""
     values = dict(row)  # type: ignore[call-overload]
     values["snapshot"] = {field: values.pop(field) for field in SNAPSHOT_FIELDS}
@@ -35,12 +35,12 @@ async def create_epic(conn: Connection, *, user_id: str, title: str) -> str:
 
 
 async def list_epics(conn: Connection, *, user_id: str) -> list[dict]:
-    return [_epic(row) async for row in queries.epics.list_epics(conn, user_id=user_id)]
+    return [with_snapshot(row) async for row in queries.epics.list_epics(conn, user_id=user_id)]
 
 
 async def get_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
     row = await queries.epics.get_epic(conn, user_id=user_id, epic_id=epic_id)
-    return _epic(row) if row else None
+    return with_snapshot(row) if row else None
 
 
 async def get_epic_for_update(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
@@ -89,6 +89,20 @@ async def recent_messages(conn: Connection, *, user_id: str, epic_id: str, limit
     rows = queries.epics.recent_messages(conn, user_id=user_id, epic_id=epic_id, max_rows=limit)
     newest_first = [dict(row) async for row in rows]
     return newest_first[::-1]
+
+
+async def open_chat_turn(
+    conn: Connection, *, user_id: str, epic_id: str, content: str, history_limit: int
+) -> tuple[dict, list[dict]] | None:
+    """The user's epic and its last `history_limit` messages (oldest first), with the user's new message
+    stored at the epic's stage, in one statement; None (nothing stored) when the epic is not theirs."""
+    row = await queries.epics.open_chat_turn(
+        conn, event_id=new_id("evt"), user_id=user_id, epic_id=epic_id, content=content, max_rows=history_limit
+    )
+    if row is None:
+        return None
+    epic = with_snapshot(row)
+    return epic, epic.pop("history")
 
 
 async def list_events(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:

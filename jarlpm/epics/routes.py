@@ -6,7 +6,6 @@ from quart import Blueprint, Response
 from quart_schema import validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics import prompts, repo, rules, service
 from jarlpm.epics.models import (
     ArtifactIn,
@@ -100,14 +99,9 @@ async def chat(epic_id: str, data: ChatIn) -> Response:
     """Talk with the PM assistant about the epic (Server-Sent Events: chunk*, proposal?, done | error)."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "epic", epic_id)
-    async with db.transaction(caller) as conn:  # prelude
-        epic = await service.owned_epic(conn, user_id=caller.id, epic_id=epic_id)
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
-        history = await repo.recent_messages(conn, user_id=caller.id, epic_id=epic_id, limit=prompts.HISTORY_LIMIT)
-        await repo.add_event(
-            conn, user_id=caller.id, epic_id=epic_id, role="user", content=data.content, stage=epic["current_stage"]
-        )
+    async with db.transaction() as conn:  # prelude: two statements
+        call, context = await ai.prepare(conn, caller)
+        epic, history = await service.open_chat_turn(conn, user_id=caller.id, epic_id=epic_id, content=data.content)
     reply = ai.Reply(call, prompts.system_prompt(epic, context), prompts.chat_messages(history, data.content))
     metadata = ai.call_metadata(call, prompts.PROMPT_VERSION)
     save = service.reply_saver(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from asyncpg import Connection
 
 from jarlpm.ai import Reply, Save, StreamEnd
-from jarlpm.epics import repo, rules
+from jarlpm.epics import prompts, repo, rules
 from jarlpm.epics.rules import AUTO_ADVANCE, STAGE_TITLES
 from jarlpm.errors import APIError
 
@@ -32,6 +32,16 @@ async def owned_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict:
     if epic is None:
         raise APIError(404, *NOT_FOUND)
     return epic
+
+
+async def open_chat_turn(conn: Connection, *, user_id: str, epic_id: str, content: str) -> tuple[dict, list[dict]]:
+    """The epic and the history its prompt needs, with the user's message stored; 404 when not theirs."""
+    opened = await repo.open_chat_turn(
+        conn, user_id=user_id, epic_id=epic_id, content=content, history_limit=prompts.HISTORY_LIMIT
+    )
+    if opened is None:
+        raise APIError(404, *NOT_FOUND)
+    return opened
 
 
 async def owned_outline(conn: Connection, *, user_id: str, epic_id: str) -> dict:

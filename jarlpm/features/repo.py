@@ -8,6 +8,7 @@ from jarlpm.db.history import allow_history_delete
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
 from jarlpm.db.rows import optional_row
+from jarlpm.epics.repo import with_snapshot
 
 
 async def list_features(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
@@ -106,6 +107,21 @@ async def recent_messages(conn: Connection, *, user_id: str, feature_id: str, li
     rows = queries.features.recent_messages(conn, user_id=user_id, feature_id=feature_id, max_rows=limit)
     newest_first = [dict(row) async for row in rows]
     return newest_first[::-1]
+
+
+async def open_chat_turn(
+    conn: Connection, *, user_id: str, feature_id: str, content: str, history_limit: int
+) -> tuple[dict, dict, list[dict]] | None:
+    """The user's feature, its epic (title and snapshot: what a prompt reads) and its last `history_limit`
+    messages, with the user's message stored unless the feature is approved, in one statement; None when
+    the feature is not theirs."""
+    row = await queries.features.open_chat_turn(
+        conn, event_id=new_id("fevt"), user_id=user_id, feature_id=feature_id, content=content, max_rows=history_limit
+    )
+    if row is None:
+        return None
+    feature = dict(row)
+    return feature, with_snapshot(feature.pop("epic")), feature.pop("history")
 
 
 async def list_events(conn: Connection, *, user_id: str, feature_id: str) -> list[dict]:

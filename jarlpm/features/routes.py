@@ -9,7 +9,6 @@ from quart import Blueprint, Response
 from quart_schema import validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics.service import NOT_FOUND as EPIC_NOT_FOUND
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
@@ -75,10 +74,9 @@ async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int
 async def generate_features(epic_id: str, data: GenerateIn) -> Response:
     """Draft features for a locked epic (Server-Sent Events: chunk*, features | error, done). Nothing is saved."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
         epic = await service.locked_epic(conn, user_id=caller.id, epic_id=epic_id)
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
     system, messages = prompts.generate_prompt(epic, context, data.count)
     drafts = ai.drafts(call, system, messages, schema=GeneratedFeatures, event="features")
     return sse.stream(drafts, after_error=ai.AFTER_FAILED_DRAFTS)
@@ -163,17 +161,11 @@ async def chat(feature_id: str, data: ChatIn) -> Response:
     """Refine a feature with the assistant (Server-Sent Events: chunk*, feature_updated?, done | error)."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "feature", feature_id)
-    async with db.transaction(caller) as conn:  # prelude
+    async with db.transaction() as conn:  # prelude: two statements
+        call, context = await ai.prepare(conn, caller)
         user_id = caller.id
-        feature = await service.owned_feature(conn, user_id=user_id, feature_id=feature_id)
-        service.refuse_if_approved(feature, "refine")
-        epic = await owned_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
-        call = await ai.prepare(conn, user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
-        history = await repo.recent_messages(conn, user_id=user_id, feature_id=feature_id, limit=prompts.HISTORY_LIMIT)
-        await repo.start_refining(conn, user_id=user_id, feature_id=feature_id)
-        await repo.add_event(
-            conn, user_id=user_id, feature_id=feature_id, epic_id=feature["epic_id"], role="user", content=data.content
+        feature, epic, history = await service.open_chat_turn(
+            conn, user_id=user_id, feature_id=feature_id, content=data.content
         )
     refinement = ai.Refinement(
         call,

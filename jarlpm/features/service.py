@@ -7,7 +7,7 @@ from asyncpg import Connection
 from jarlpm.ai import RefinementWrites
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
-from jarlpm.features import repo
+from jarlpm.features import prompts, repo
 
 NOT_FOUND = ("FEATURE_NOT_FOUND", "Feature not found")
 
@@ -17,6 +17,20 @@ async def owned_feature(conn: Connection, *, user_id: str, feature_id: str) -> d
     if feature is None:
         raise APIError(404, *NOT_FOUND)
     return feature
+
+
+async def open_chat_turn(
+    conn: Connection, *, user_id: str, feature_id: str, content: str
+) -> tuple[dict, dict, list[dict]]:
+    """The feature, its epic and the history a refinement's prompt needs, with the user's message stored;
+    404 when not theirs, 400 (nothing stored) when the feature is approved."""
+    opened = await repo.open_chat_turn(
+        conn, user_id=user_id, feature_id=feature_id, content=content, history_limit=prompts.HISTORY_LIMIT
+    )
+    if opened is None:
+        raise APIError(404, *NOT_FOUND)
+    refuse_if_approved(opened[0], "refine")
+    return opened
 
 
 async def locked_epic(conn: Connection, *, user_id: str, epic_id: str) -> dict:

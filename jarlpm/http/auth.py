@@ -5,7 +5,7 @@ Every route is either `@login_required` or explicitly `@public`; an inventory te
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -63,12 +63,17 @@ class Caller:
 
     async def resolve(self, conn: Connection) -> str:
         if self._user_id is None:
-            session = await repo.get_session(conn, token_hash=self._token_hash)
-            if session is None:
-                raise APIError(401, "INVALID_SESSION", "Invalid session")
-            if session["expired"]:
-                raise APIError(401, "SESSION_EXPIRED", "Session expired")
-            self._user_id = session["user_id"]
+            self.accept(await repo.get_session(conn, token_hash=self._token_hash))
+        return self.id
+
+    def accept(self, session: Mapping | None) -> str:
+        """Resolve from a row found by `session_key` with the session's `user_id` and `expired` (for a
+        statement that loads more than the session in the same round trip, as an AI prelude does)."""
+        if session is None:
+            raise APIError(401, "INVALID_SESSION", "Invalid session")
+        if session["expired"]:
+            raise APIError(401, "SESSION_EXPIRED", "Session expired")
+        self._user_id = session["user_id"]
         return self._user_id
 
 

@@ -60,9 +60,9 @@ async def epics_without_canvas() -> EpicsOut:
 async def generate_canvas(data: GenerateIn) -> GeneratedOut:
     """A lean canvas written from the epic, its features and stories (not saved: the client saves it)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         outline = await owned_outline(conn, user_id=caller.id, epic_id=data.epic_id)
-        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.canvas_prompt(outline)
     canvas: Canvas = await ai.structured(call, system, messages, Canvas)
     return GeneratedOut(

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-from asyncpg import Connection
 
 from jarlpm.config import Settings
 from jarlpm.crypto import SecretUnreadable, decrypt
 from jarlpm.errors import APIError
-from jarlpm.http import current_settings
 from jarlpm.llm.calls import LLMCall
 from jarlpm.llm.clients import current_http_client
 from jarlpm.llm.keys import KeyCheck, check_key
 from jarlpm.llm.urls import check_reachable_url, normalize_local_base_url
-from jarlpm.llm_providers import repo
 from jarlpm.llm_providers.models import ProviderIn
-from jarlpm.subscriptions.gate import require_active_subscription
 
 
 @dataclass(frozen=True)
@@ -70,12 +66,9 @@ def raise_unless_valid(target: Target, result: KeyCheck) -> None:
 NO_PROVIDER = "No LLM provider configured. Please add an API key in Settings."
 
 
-async def prepare_ai_call(conn: Connection, *, user_id: str) -> LLMCall:
-    """The prelude of every AI route: 402 without a subscription (when billing is on), 400 without an
-    active provider, else the call (key decrypted) that the stream needs and nothing more."""
-    settings = current_settings()
-    await require_active_subscription(conn, user_id=user_id, billing_enabled=settings.billing_enabled)
-    config = await repo.get_active(conn, user_id=user_id)
+def call_for(settings: Settings, config: Mapping | None) -> LLMCall:
+    """The call (key decrypted) for a user's active configuration (`provider`, `encrypted_api_key`,
+    `base_url`, `model_name`); 400 without one, or when its key cannot be read."""
     if config is None:
         raise APIError(400, "NO_LLM_PROVIDER", NO_PROVIDER)
     try:

@@ -68,9 +68,9 @@ async def generate(epic_id: str, data: GenerateIn) -> GeneratedOut:
     """1-5 personas from a locked epic with its features and stories (no portraits: see regenerate-portrait)."""
     count = service.clamp_count(data.count)
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         outline = await service.locked_outline(conn, user_id=caller.id, epic_id=epic_id)
-        call = await ai.prepare(conn, caller.id)
     system, messages = prompts.generation_prompt(outline, count)
     generated: GeneratedPersonas = await ai.structured(call, system, messages, GeneratedPersonas)  # no connection held
     async with db.transaction(caller) as conn:
@@ -156,9 +156,9 @@ async def delete_persona(persona_id: str) -> MessageOut:
 async def regenerate_portrait(persona_id: str, data: PortraitIn) -> PersonaOut:
     """A new portrait from the OpenAI Images API with the user's active OpenAI provider (400 for another)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         persona = await service.owned_persona(conn, user_id=caller.id, persona_id=persona_id)
-        call = await ai.prepare(conn, caller.id)
         service.require_openai(call)
         model = await service.image_model(conn, user_id=caller.id)
     prompt = (data.prompt or "").strip() or prompts.portrait_prompt(persona)

@@ -6,7 +6,6 @@ from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics.service import owned_epic
 from jarlpm.errors import APIError
 from jarlpm.http import sse
@@ -55,10 +54,9 @@ async def personas() -> list[PersonaOut]:
 async def estimate(data: EstimateIn) -> Response:
     """Five personas estimate one of the user's stories; the session is stored before `summary` (SSE)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
         story = await service.owned_story(conn, user_id=caller.id, story_id=data.story_id)
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
     round_ = service.Round(call, prompts.brief_of(story), context)
     save = service.round_saver(round_, user_id=caller.id, story_id=data.story_id)
     return sse.stream(round_.events(with_summary=False), save=save)
@@ -72,9 +70,8 @@ async def estimate(data: EstimateIn) -> Response:
 async def estimate_custom(query_args: CustomStoryQuery) -> Response:
     """Five personas estimate a story given in the query string; nothing is stored (SSE)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
     brief = prompts.StoryBrief(
         query_args.story_title, query_args.story_description, tuple(query_args.acceptance_criteria)
     )

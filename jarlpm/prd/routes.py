@@ -6,7 +6,6 @@ from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics.service import owned_outline
 from jarlpm.errors import APIError
 from jarlpm.http.auth import current_caller, login_required
@@ -129,10 +128,9 @@ async def delete_prd(epic_id: str) -> DeletedOut:
 async def generate_prd(epic_id: str) -> GeneratedOut:
     """Write the epic's PRD from its snapshot, features and stories (stored; replaces the previous one)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
         outline = await owned_outline(conn, user_id=caller.id, epic_id=epic_id)
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
     system, messages = prompts.prd_prompt(outline, context)
     attempts = rules.AttemptCounter()
     prd: StructuredPRD = await ai.structured(call, system, messages, attempts.schema())

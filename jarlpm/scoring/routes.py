@@ -95,9 +95,9 @@ async def put_epic_moscow(epic_id: str, data: MoscowIn) -> EpicMoscowOut:
 async def suggest_epic_moscow(epic_id: str) -> Response:
     """A suggested MoSCoW score for the epic (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         epic = service.found("epic", await repo.get_epic_for_scoring(conn, user_id=caller.id, epic_id=epic_id))
-        call = await ai.prepare(conn, caller.id)
     reply = ai.Reply(call, prompts.SYSTEM, prompts.epic_moscow(epic))
     return sse.stream(service.suggestion_events(reply, MoscowSuggestion))
 
@@ -151,9 +151,9 @@ async def put_feature_rice(feature_id: str, data: RiceIn) -> FeatureScoresOut:
 async def suggest_feature_scores(feature_id: str) -> Response:
     """Suggested MoSCoW and RICE scores for the feature (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         feature = service.found("feature", await repo.get_feature(conn, user_id=caller.id, feature_id=feature_id))
-        call = await ai.prepare(conn, caller.id)
     reply = ai.Reply(call, prompts.SYSTEM, prompts.feature(feature))
     return sse.stream(service.suggestion_events(reply, FeatureSuggestion))
 
@@ -207,9 +207,9 @@ async def score_standalone_story(story_id: str, data: RiceIn) -> StoryRiceOut:
 async def suggest_story_rice(story_id: str) -> Response:
     """A suggested RICE score for the story (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         story = service.found("story", await repo.get_story(conn, user_id=caller.id, story_id=story_id))
-        call = await ai.prepare(conn, caller.id)
     reply = ai.Reply(call, prompts.SYSTEM, prompts.story(story))
     return sse.stream(service.suggestion_events(reply, RiceSuggestion))
 
@@ -258,9 +258,9 @@ async def score_standalone_bug(bug_id: str, data: RiceIn) -> BugRiceOut:
 async def suggest_bug_rice(bug_id: str) -> Response:
     """A suggested RICE score for the bug (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         bug = service.found("bug", await repo.get_bug(conn, user_id=caller.id, bug_id=bug_id))
-        call = await ai.prepare(conn, caller.id)
     reply = ai.Reply(call, prompts.SYSTEM, prompts.bug(bug))
     return sse.stream(service.suggestion_events(reply, RiceSuggestion))
 
@@ -275,12 +275,12 @@ async def suggest_bug_rice(bug_id: str) -> Response:
 async def bulk_score(epic_id: str) -> BulkScoreOut:
     """Suggested MoSCoW and RICE for every feature of the epic, matched back by id (nothing is stored)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         epic = service.found("epic", await repo.get_epic_for_scoring(conn, user_id=caller.id, epic_id=epic_id))
         features = await repo.epic_features(conn, user_id=caller.id, epic_id=epic_id)
         if not features:
             raise APIError(400, "NO_FEATURES", "The epic has no features to score")
-        call = await ai.prepare(conn, caller.id)
     found: BulkScores = await ai.structured(call, prompts.SYSTEM, prompts.bulk_features(epic, features), BulkScores)
     suggestions = service.matched_features(found.suggestions, features)
     return BulkScoreOut(epic_id=epic_id, epic_title=epic["title"], suggestions=suggestions, generated_at=_now())
@@ -314,14 +314,14 @@ async def bulk_score_all(epic_id: str) -> BulkScoreAllOut:
     """Suggested scores for the epic's features, their stories and the bugs linked under the epic,
     matched back by id (nothing is stored)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         epic = service.found("epic", await repo.get_epic_for_scoring(conn, user_id=caller.id, epic_id=epic_id))
         features = await repo.epic_features(conn, user_id=caller.id, epic_id=epic_id)
         stories = await repo.epic_stories(conn, user_id=caller.id, epic_id=epic_id)
         bugs = await repo.epic_bugs(conn, user_id=caller.id, epic_id=epic_id)
         if not (features or stories or bugs):
             raise APIError(400, "NOTHING_TO_SCORE", "The epic has no features, stories or bugs to score")
-        call = await ai.prepare(conn, caller.id)
     stories = [{**story, "title": story["title"] or story["story_text"]} for story in stories]
     messages = prompts.bulk_all(epic, features, stories, bugs)
     found: BulkAllScores = await ai.structured(call, prompts.SYSTEM, messages, BulkAllScores)

@@ -120,8 +120,8 @@ async def sprint_insights(sprint_number: int) -> InsightsOut:
 async def kickoff_plan() -> KickoffPlan:
     """A sprint goal, the stories that matter most, their order and the risks (kept as an insight)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         work = await service.configured_sprint(conn, user_id=caller.id)
     if not work.stories:
         raise APIError(400, *NO_COMMITTED_STORIES)
@@ -139,8 +139,8 @@ async def kickoff_plan() -> KickoffPlan:
 async def standup_summary() -> StandupSummary:
     """What changed, what is blocked and what to do next in the current sprint (kept as an insight)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         work = await service.configured_sprint(conn, user_id=caller.id)
     if not work.stories:
         raise APIError(400, *NO_SPRINT_STORIES)
@@ -158,8 +158,8 @@ async def wip_suggestions() -> WipSuggestions:
     """Which stories in progress to finish first and which to pause (kept as an insight); with fewer than
     two in progress, a fixed "WIP looks healthy" answer and no model call."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         work = await service.configured_sprint(conn, user_id=caller.id)
     if rules.needs_wip_advice(work.stories):
         advice = await service.ask_wip_advice(call, work)

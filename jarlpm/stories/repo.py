@@ -118,6 +118,27 @@ async def recent_messages(conn: Connection, *, user_id: str, story_id: str, limi
     return newest_first[::-1]
 
 
+async def open_chat_turn(
+    conn: Connection, *, user_id: str, story_id: str, standalone: bool, content: str, history_limit: int
+) -> tuple[dict, dict | None, list[dict]] | None:
+    """The user's story (standalone or not: check `is_standalone`), its feature and its last `history_limit`
+    messages, in one statement; the user's message is stored only for a story of the kind asked that is not
+    approved. None when the story is not theirs."""
+    row = await queries.stories.open_chat_turn(
+        conn,
+        event_id=new_id("sevt"),
+        user_id=user_id,
+        story_id=story_id,
+        standalone=standalone,
+        content=content,
+        max_rows=history_limit,
+    )
+    if row is None:
+        return None
+    story = dict(row)
+    return story, story.pop("feature"), story.pop("history")
+
+
 async def list_events(conn: Connection, *, user_id: str, story_id: str) -> list[dict]:
     return [dict(row) async for row in queries.stories.list_events(conn, user_id=user_id, story_id=story_id)]
 

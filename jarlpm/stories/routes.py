@@ -9,7 +9,6 @@ from quart import Blueprint, Response
 from quart_schema import validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.epics import repo as epics
 from jarlpm.errors import APIError
 from jarlpm.features.service import NOT_FOUND as FEATURE_NOT_FOUND
@@ -82,12 +81,11 @@ async def create_feature_story(feature_id: str, data: StoryIn) -> tuple[StoryOut
 async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
     """Draft stories for an approved feature (Server-Sent Events: chunk*, stories | error, done). Nothing is saved."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
         user_id = caller.id
         feature = await service.approved_feature(conn, user_id=user_id, feature_id=feature_id)
         epic = await epics.get_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
-        call = await ai.prepare(conn, user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
     system, messages = prompts.generate_prompt(epic, feature, context, data.count)
     drafts = ai.drafts(call, system, messages, schema=GeneratedStories, event="stories")
     return sse.stream(drafts, after_error=ai.AFTER_FAILED_DRAFTS)
@@ -177,18 +175,19 @@ async def chat(story_id: str, data: ChatIn) -> Response:
     """Refine a story with the assistant (Server-Sent Events: chunk*, story_updated?, done | error)."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "story", story_id)
-    async with db.transaction(caller) as conn:  # prelude
+    async with db.transaction() as conn:  # prelude: two statements (a refusal rolls the message back)
+        call, context = await ai.prepare(conn, caller)
         user_id = caller.id
-        story = await service.owned_story(conn, user_id=user_id, story_id=story_id, standalone=False)
-        if story["current_stage"] == "approved":
-            raise APIError(400, "STORY_APPROVED", "Cannot refine approved stories")
-        feature = await owned_feature(conn, user_id=user_id, feature_id=story["feature_id"])
-        call = await ai.prepare(conn, user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
-        history = await repo.recent_messages(conn, user_id=user_id, story_id=story_id, limit=prompts.HISTORY_LIMIT)
-        await repo.start_refining(conn, user_id=user_id, story_id=story_id)
-        ids = {"story_id": story_id, "feature_id": feature["feature_id"], "epic_id": feature["epic_id"]}
-        await repo.add_event(conn, user_id=user_id, **ids, role="user", content=data.content)
+        opened = await repo.open_chat_turn(
+            conn,
+            user_id=user_id,
+            story_id=story_id,
+            standalone=False,
+            content=data.content,
+            history_limit=prompts.HISTORY_LIMIT,
+        )
+        story, feature, history = service.feature_chat_turn(opened)
+    ids = {"story_id": story_id, "feature_id": feature["feature_id"], "epic_id": feature["epic_id"]}
     refinement = ai.Refinement(
         call,
         prompts.refine_system_prompt(story, feature, context),

@@ -6,6 +6,7 @@ from asyncpg import Connection
 
 from jarlpm.ai import RefinementWrites
 from jarlpm.errors import APIError
+from jarlpm.features.service import NOT_FOUND as FEATURE_NOT_FOUND
 from jarlpm.features.service import owned_feature
 from jarlpm.stories import repo
 
@@ -17,6 +18,19 @@ async def owned_story(conn: Connection, *, user_id: str, story_id: str, standalo
     if story is None:
         raise APIError(404, *NOT_FOUND)
     return story
+
+
+def feature_chat_turn(opened: tuple[dict, dict | None, list[dict]] | None) -> tuple[dict, dict, list[dict]]:
+    """A feature-bound story's refinement turn (repo.open_chat_turn): 404 when it is not theirs, standalone or
+    its feature is gone; 400 when approved (nothing was stored for either)."""
+    if opened is None or opened[0]["is_standalone"]:
+        raise APIError(404, *NOT_FOUND)
+    story, feature, history = opened
+    if story["current_stage"] == "approved":
+        raise APIError(400, "STORY_APPROVED", "Cannot refine approved stories")
+    if feature is None:
+        raise APIError(404, *FEATURE_NOT_FOUND)
+    return story, feature, history
 
 
 async def approved_feature(conn: Connection, *, user_id: str, feature_id: str) -> dict:

@@ -12,7 +12,6 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 
 from jarlpm import ai, db
 from jarlpm.ai import InterviewIn
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.errors import APIError
 from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required
@@ -36,13 +35,16 @@ from jarlpm.stories.models import (
 blueprint = Blueprint("standalone_stories", __name__, url_prefix="/stories")
 
 
+NOT_STANDALONE = "This is not a standalone story"
+
+
 async def _standalone(conn: Connection, *, user_id: str, story_id: str) -> dict:
     """The user's standalone story; 400 for one of their feature-bound stories, 404 otherwise."""
     story = await repo.get_story(conn, user_id=user_id, story_id=story_id, standalone=True)
     if story is not None:
         return story
     if await repo.get_story(conn, user_id=user_id, story_id=story_id, standalone=False) is not None:
-        raise APIError(400, "NOT_STANDALONE", "This is not a standalone story")
+        raise APIError(400, "NOT_STANDALONE", NOT_STANDALONE)
     raise APIError(404, *service.NOT_FOUND)
 
 
@@ -165,17 +167,23 @@ async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
     The server keeps the history."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "story", story_id)
-    async with db.transaction(caller) as conn:  # prelude
+    async with db.transaction() as conn:  # prelude: two statements (a refusal rolls the message back)
+        call, context = await ai.prepare(conn, caller)
         user_id = caller.id
-        story = await _standalone(conn, user_id=user_id, story_id=story_id)
-        _refuse_approved(story, "refine", status=400)
-        call = await ai.prepare(conn, user_id)
-        context = await delivery_context.get_context(conn, user_id=user_id)
-        history = await repo.recent_messages(conn, user_id=user_id, story_id=story_id, limit=prompts.HISTORY_LIMIT)
-        await repo.start_refining(conn, user_id=user_id, story_id=story_id)
-        await repo.add_event(
-            conn, user_id=user_id, story_id=story_id, feature_id=None, epic_id=None, role="user", content=data.content
+        opened = await repo.open_chat_turn(
+            conn,
+            user_id=user_id,
+            story_id=story_id,
+            standalone=True,
+            content=data.content,
+            history_limit=prompts.HISTORY_LIMIT,
         )
+        if opened is None:
+            raise APIError(404, *service.NOT_FOUND)
+        story, _, history = opened
+        if not story["is_standalone"]:
+            raise APIError(400, "NOT_STANDALONE", NOT_STANDALONE)
+        _refuse_approved(story, "refine", status=400)
     refinement = ai.Refinement(
         call,
         prompts.refine_system_prompt(story, None, context),
@@ -202,9 +210,8 @@ async def interview(data: InterviewIn) -> Response:
     """The story interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete}).
     The client keeps the history; nothing is stored."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
     interview = ai.Interview(call, prompts.interview_system_prompt(context), data.messages(), proposal=StoryProposal)
     return sse.stream(interview.events(), done=interview.done)
 

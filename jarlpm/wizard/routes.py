@@ -9,7 +9,6 @@ from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.http import sse
 from jarlpm.http.auth import current_caller, login_required, public
 from jarlpm.http.openapi import no_database, streams
@@ -67,9 +66,8 @@ QUALITY_CHECKS = [
 async def generate(data: GenerateIn) -> Response:
     """Generate a whole initiative from a rough idea: PRD, epic, features and stories, and a critique (SSE)."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
-        context = await delivery_context.get_context(conn, user_id=caller.id)
+    async with db.connection() as conn:
+        call, context = await ai.prepare(conn, caller)
         health = await repo.model_health(conn, user_id=caller.id, provider=call.provider, model=call.model)
     setup = pipeline.Setup(
         call=call,
