@@ -42,6 +42,40 @@ SELECT e.epic_id, e.title, e.is_archived, sn.problem_statement, sn.desired_outco
  WHERE e.epic_id = :epic_id
    AND e.user_id = :user_id;
 
+-- name: get_scope(user_id, epic_id)^
+-- What an AI review of one of the user's epics reads, in one statement: get_initiative's columns, its
+-- feature-bound stories (list_epic_stories' columns and order, as jsonb) and the deferred story ids of its
+-- active scope plan (NULL without one); nothing when the epic is not theirs.
+SELECT e.epic_id, e.title, e.is_archived, sn.problem_statement, sn.desired_outcome, sn.epic_summary,
+       p.total_points, p.stories_count, p.must_have_points, p.should_have_points, p.nice_to_have_points,
+       st.stories, pl.deferred_story_ids AS plan_deferred_story_ids
+  FROM epics AS e
+  JOIN epic_snapshots AS sn ON sn.epic_id = e.epic_id
+ CROSS JOIN LATERAL (
+       SELECT coalesce(sum(s.story_points), 0)::int AS total_points,
+              count(s.story_id)::int AS stories_count,
+              coalesce(sum(s.story_points) FILTER (WHERE s.story_priority = 'must-have'), 0)::int
+                  AS must_have_points,
+              coalesce(sum(s.story_points) FILTER (WHERE coalesce(s.story_priority, 'should-have') = 'should-have'), 0)::int
+                  AS should_have_points,
+              coalesce(sum(s.story_points) FILTER (WHERE s.story_priority = 'nice-to-have'), 0)::int
+                  AS nice_to_have_points
+         FROM features AS f
+         JOIN user_stories AS s ON s.feature_id = f.feature_id
+        WHERE f.epic_id = e.epic_id) AS p
+ CROSS JOIN LATERAL (
+       SELECT coalesce(jsonb_agg(jsonb_build_object(
+                  'story_id', s.story_id, 'title', coalesce(nullif(btrim(s.title), ''), s.story_text),
+                  'story_text', s.story_text, 'story_points', s.story_points, 'story_priority', s.story_priority,
+                  'feature_id', f.feature_id, 'feature_title', f.title)
+              ORDER BY f.created_at, f.feature_id, s.created_at, s.story_id), '[]') AS stories
+         FROM features AS f
+         JOIN user_stories AS s ON s.feature_id = f.feature_id
+        WHERE f.epic_id = e.epic_id) AS st
+  LEFT JOIN scope_plans AS pl ON pl.epic_id = e.epic_id AND pl.user_id = e.user_id AND pl.is_active
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id;
+
 -- name: list_epic_stories(user_id, epic_id)
 -- The feature-bound stories of one of the user's epics, with their feature (title: the story text
 -- when the story has none); feature by feature, oldest first.

@@ -19,6 +19,24 @@ SELECT f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f
  WHERE f.feature_id = :feature_id
    AND e.user_id = :user_id;
 
+-- name: get_feature_with_epic(user_id, feature_id)^
+-- One of the user's features (get_feature's columns) with its epic's title and snapshot (jsonb: what a
+-- prompt reads of the epic), in one statement.
+SELECT f.feature_id, f.epic_id, f.title, f.description, f.acceptance_criteria, f.current_stage, f.source,
+       f.priority, f.moscow_score, f.rice_reach, f.rice_impact, f.rice_confidence, f.rice_effort, f.rice_total,
+       f.created_at, f.updated_at, f.approved_at,
+       jsonb_build_object(
+           'title', e.title, 'problem_statement', s.problem_statement,
+           'problem_confirmed_at', s.problem_confirmed_at, 'desired_outcome', s.desired_outcome,
+           'outcome_confirmed_at', s.outcome_confirmed_at, 'epic_summary', s.epic_summary,
+           'acceptance_criteria', s.acceptance_criteria, 'epic_details', s.epic_details,
+           'epic_locked_at', s.epic_locked_at) AS epic
+  FROM features AS f
+  JOIN epics AS e ON e.epic_id = f.epic_id
+  JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
+ WHERE f.feature_id = :feature_id
+   AND e.user_id = :user_id;
+
 -- name: create_feature(feature_id, user_id, epic_id, title, description, acceptance_criteria, source)^
 -- Add a draft feature to one of the user's epics; nothing otherwise.
 INSERT INTO features (feature_id, epic_id, title, description, acceptance_criteria, source)

@@ -15,12 +15,6 @@ UPDATE persona_generation_settings
  WHERE user_id = :user_id
 RETURNING image_provider, image_model, default_persona_count;
 
--- name: get_image_model(user_id)$
--- The image model the user chose; nothing before they have settings.
-SELECT image_model
-  FROM persona_generation_settings
- WHERE user_id = :user_id;
-
 -- name: create_persona(persona_id, user_id, epic_id, name, role, age_range, location, tech_proficiency, goals_and_motivations, pain_points, key_behaviors, jobs_to_be_done, product_interaction_context, representative_quote)^
 -- Add a generated persona to one of the user's epics; nothing when the epic is gone or not theirs.
 INSERT INTO personas (persona_id, epic_id, user_id, name, role, age_range, location, tech_proficiency,
@@ -62,6 +56,19 @@ SELECT persona_id, epic_id, name, role, age_range, location, tech_proficiency, g
  WHERE persona_id = :persona_id
    AND user_id = :user_id
    AND is_active;
+
+-- name: get_persona_for_portrait(user_id, persona_id)^
+-- One of the user's active personas (get_persona's columns) with the image model the user chose (NULL
+-- before they have settings), in one statement.
+SELECT p.persona_id, p.epic_id, p.name, p.role, p.age_range, p.location, p.tech_proficiency,
+       p.goals_and_motivations, p.pain_points, p.key_behaviors, p.jobs_to_be_done, p.product_interaction_context,
+       p.representative_quote, p.portrait_image_base64, p.portrait_prompt, p.source, p.is_active, p.created_at,
+       p.updated_at, g.image_model
+  FROM personas AS p
+  LEFT JOIN persona_generation_settings AS g ON g.user_id = p.user_id
+ WHERE p.persona_id = :persona_id
+   AND p.user_id = :user_id
+   AND p.is_active;
 
 -- name: update_persona(user_id, persona_id, name, role, age_range, location, tech_proficiency, goals_and_motivations, pain_points, key_behaviors, jobs_to_be_done, product_interaction_context, representative_quote)^
 -- Change the given fields (NULL keeps a field) of one of the user's active personas; a person edited it.

@@ -150,9 +150,8 @@ async def cut_rationale(epic_id: str) -> CutRationale:
     """Why the cut (the active plan's, else the recommended one) is right, and what it costs users."""
     caller = current_caller()
     async with db.connection() as conn:
-        call, _ = await ai.prepare(conn, caller)
-        scope = await service.owned_scope(conn, user_id=caller.id, epic_id=epic_id)
-        plan = await repo.get_active_plan(conn, user_id=caller.id, epic_id=epic_id)
+        call, context = await ai.prepare(conn, caller)
+        scope, plan = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
     system, messages = prompts.cut_rationale_prompt(scope, scope.cut(plan))
     return await ai.structured(call, system, messages, CutRationale)
 
@@ -165,8 +164,8 @@ async def alternative_cuts(epic_id: str) -> AlternativeCutsOut:
     """Three other ways to cut the scope to capacity (none when it already fits, with no AI call)."""
     caller = current_caller()
     async with db.connection() as conn:
-        call, _ = await ai.prepare(conn, caller)
-        scope = await service.owned_scope(conn, user_id=caller.id, epic_id=epic_id)
+        call, context = await ai.prepare(conn, caller)
+        scope, _ = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
     if not scope.deficit:
         return AlternativeCutsOut(alternatives=[])
     system, messages = prompts.alternative_cuts_prompt(scope)
@@ -182,7 +181,7 @@ async def risk_review(epic_id: str) -> RiskReview:
     """The initiative's top delivery risks and assumptions, and one spike to run first."""
     caller = current_caller()
     async with db.connection() as conn:
-        call, _ = await ai.prepare(conn, caller)
-        scope = await service.owned_scope(conn, user_id=caller.id, epic_id=epic_id)
+        call, context = await ai.prepare(conn, caller)
+        scope, _ = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
     system, messages = prompts.risk_review_prompt(scope)
     return await ai.structured(call, system, messages, RiskReview)

@@ -28,6 +28,18 @@ async def owned_scope(conn: Connection, *, user_id: str, epic_id: str) -> Scope:
     return Scope(epic, stories, capacity, context)
 
 
+async def owned_scope_for_ai(
+    conn: Connection, *, user_id: str, epic_id: str, context: dict | None
+) -> tuple[Scope, dict | None]:
+    """owned_scope and the active plan's deferrals in one statement, with the delivery context the AI
+    prelude already loaded; 404 when the epic is not theirs."""
+    found = await repo.get_scope(conn, user_id=user_id, epic_id=epic_id)
+    if found is None:
+        raise APIError(404, *NOT_FOUND)
+    epic, stories, plan = found
+    return Scope(epic, stories, rules.capacity(context), context), plan
+
+
 async def require_epic(conn: Connection, *, user_id: str, epic_id: str) -> None:
     if not await repo.epic_exists(conn, user_id=user_id, epic_id=epic_id):
         raise APIError(404, *NOT_FOUND)

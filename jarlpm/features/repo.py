@@ -109,6 +109,15 @@ async def recent_messages(conn: Connection, *, user_id: str, feature_id: str, li
     return newest_first[::-1]
 
 
+async def get_feature_with_epic(conn: Connection, *, user_id: str, feature_id: str) -> tuple[dict, dict] | None:
+    """One of the user's features and its epic (title and snapshot), in one statement."""
+    row = await queries.features.get_feature_with_epic(conn, user_id=user_id, feature_id=feature_id)
+    if row is None:
+        return None
+    feature = dict(row)
+    return feature, with_snapshot(feature.pop("epic"))
+
+
 async def open_chat_turn(
     conn: Connection, *, user_id: str, feature_id: str, content: str, history_limit: int
 ) -> tuple[dict, dict, list[dict]] | None:

@@ -19,10 +19,6 @@ async def update_settings(conn: Connection, *, user_id: str, **fields: object) -
     return dict(await queries.personas.update_settings(conn, user_id=user_id, **fields))
 
 
-async def get_image_model(conn: Connection, *, user_id: str) -> str | None:
-    return await queries.personas.get_image_model(conn, user_id=user_id)
-
-
 async def create_persona(conn: Connection, *, user_id: str, epic_id: str, persona: GeneratedPersona) -> dict | None:
     row = await queries.personas.create_persona(
         conn, persona_id=new_id("persona"), user_id=user_id, epic_id=epic_id, **persona.model_dump()
@@ -37,6 +33,11 @@ async def list_personas(conn: Connection, *, user_id: str, epic_id: str | None, 
 
 async def get_persona(conn: Connection, *, user_id: str, persona_id: str) -> dict | None:
     return optional_row(await queries.personas.get_persona(conn, user_id=user_id, persona_id=persona_id))
+
+
+async def get_persona_for_portrait(conn: Connection, *, user_id: str, persona_id: str) -> dict | None:
+    row = await queries.personas.get_persona_for_portrait(conn, user_id=user_id, persona_id=persona_id)
+    return optional_row(row)
 
 
 async def update_persona(conn: Connection, *, user_id: str, persona_id: str, changes: PersonaUpdateIn) -> dict | None:

@@ -158,9 +158,8 @@ async def regenerate_portrait(persona_id: str, data: PortraitIn) -> PersonaOut:
     caller = current_caller()
     async with db.connection() as conn:
         call, _ = await ai.prepare(conn, caller)
-        persona = await service.owned_persona(conn, user_id=caller.id, persona_id=persona_id)
-        service.require_openai(call)
-        model = await service.image_model(conn, user_id=caller.id)
+        persona, model = await service.persona_for_portrait(conn, user_id=caller.id, persona_id=persona_id)
+    service.require_openai(call)
     prompt = (data.prompt or "").strip() or prompts.portrait_prompt(persona)
     image = await service.portrait(call, prompt, model=model)  # no connection held
     async with db.transaction(caller) as conn:

@@ -59,8 +59,12 @@ def require_openai(call: LLMCall) -> None:
         )
 
 
-async def image_model(conn: Connection, *, user_id: str) -> str:
-    return await repo.get_image_model(conn, user_id=user_id) or DEFAULT_IMAGE_MODEL
+async def persona_for_portrait(conn: Connection, *, user_id: str, persona_id: str) -> tuple[dict, str]:
+    """One of the user's personas and the image model to draw it with, in one statement; 404 otherwise."""
+    persona = await repo.get_persona_for_portrait(conn, user_id=user_id, persona_id=persona_id)
+    if persona is None:
+        raise APIError(404, *NOT_FOUND)
+    return persona, persona.pop("image_model") or DEFAULT_IMAGE_MODEL
 
 
 async def portrait(call: LLMCall, prompt: str, *, model: str) -> str:

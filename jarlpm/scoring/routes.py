@@ -277,10 +277,13 @@ async def bulk_score(epic_id: str) -> BulkScoreOut:
     caller = current_caller()
     async with db.connection() as conn:
         call, _ = await ai.prepare(conn, caller)
-        epic = service.found("epic", await repo.get_epic_for_scoring(conn, user_id=caller.id, epic_id=epic_id))
-        features = await repo.epic_features(conn, user_id=caller.id, epic_id=epic_id)
-        if not features:
-            raise APIError(400, "NO_FEATURES", "The epic has no features to score")
+        epic = service.found(
+            "epic",
+            await repo.epic_for_bulk_scoring(conn, user_id=caller.id, epic_id=epic_id, with_stories_and_bugs=False),
+        )
+    features = epic["features"]
+    if not features:
+        raise APIError(400, "NO_FEATURES", "The epic has no features to score")
     found: BulkScores = await ai.structured(call, prompts.SYSTEM, prompts.bulk_features(epic, features), BulkScores)
     suggestions = service.matched_features(found.suggestions, features)
     return BulkScoreOut(epic_id=epic_id, epic_title=epic["title"], suggestions=suggestions, generated_at=_now())
@@ -316,12 +319,13 @@ async def bulk_score_all(epic_id: str) -> BulkScoreAllOut:
     caller = current_caller()
     async with db.connection() as conn:
         call, _ = await ai.prepare(conn, caller)
-        epic = service.found("epic", await repo.get_epic_for_scoring(conn, user_id=caller.id, epic_id=epic_id))
-        features = await repo.epic_features(conn, user_id=caller.id, epic_id=epic_id)
-        stories = await repo.epic_stories(conn, user_id=caller.id, epic_id=epic_id)
-        bugs = await repo.epic_bugs(conn, user_id=caller.id, epic_id=epic_id)
-        if not (features or stories or bugs):
-            raise APIError(400, "NOTHING_TO_SCORE", "The epic has no features, stories or bugs to score")
+        epic = service.found(
+            "epic",
+            await repo.epic_for_bulk_scoring(conn, user_id=caller.id, epic_id=epic_id, with_stories_and_bugs=True),
+        )
+    features, stories, bugs = epic["features"], epic["stories"], epic["bugs"]
+    if not (features or stories or bugs):
+        raise APIError(400, "NOTHING_TO_SCORE", "The epic has no features, stories or bugs to score")
     stories = [{**story, "title": story["title"] or story["story_text"]} for story in stories]
     messages = prompts.bulk_all(epic, features, stories, bugs)
     found: BulkAllScores = await ai.structured(call, prompts.SYSTEM, messages, BulkAllScores)

@@ -121,8 +121,8 @@ async def kickoff_plan() -> KickoffPlan:
     """A sprint goal, the stories that matter most, their order and the risks (kept as an insight)."""
     caller = current_caller()
     async with db.connection() as conn:
-        call, _ = await ai.prepare(conn, caller)
-        work = await service.configured_sprint(conn, user_id=caller.id)
+        call, context = await ai.prepare(conn, caller)
+        work = await service.configured_sprint(conn, user_id=caller.id, context=context)
     if not work.stories:
         raise APIError(400, *NO_COMMITTED_STORIES)
     system, messages = prompts.kickoff_prompt(work.context, work.sprint, work.stories)
@@ -140,8 +140,8 @@ async def standup_summary() -> StandupSummary:
     """What changed, what is blocked and what to do next in the current sprint (kept as an insight)."""
     caller = current_caller()
     async with db.connection() as conn:
-        call, _ = await ai.prepare(conn, caller)
-        work = await service.configured_sprint(conn, user_id=caller.id)
+        call, context = await ai.prepare(conn, caller)
+        work = await service.configured_sprint(conn, user_id=caller.id, context=context)
     if not work.stories:
         raise APIError(400, *NO_SPRINT_STORIES)
     system, messages = prompts.standup_prompt(work.context, work.sprint, work.stories)
@@ -159,8 +159,8 @@ async def wip_suggestions() -> WipSuggestions:
     two in progress, a fixed "WIP looks healthy" answer and no model call."""
     caller = current_caller()
     async with db.connection() as conn:
-        call, _ = await ai.prepare(conn, caller)
-        work = await service.configured_sprint(conn, user_id=caller.id)
+        call, context = await ai.prepare(conn, caller)
+        work = await service.configured_sprint(conn, user_id=caller.id, context=context)
     if rules.needs_wip_advice(work.stories):
         advice = await service.ask_wip_advice(call, work)
     else:

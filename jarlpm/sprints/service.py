@@ -55,13 +55,14 @@ async def sprint_now(conn: Connection, *, user_id: str) -> SprintNow:
     return SprintNow(context, rules.current_sprint(context, today()))
 
 
-async def configured_sprint(conn: Connection, *, user_id: str) -> SprintWork:
-    """The current sprint with its stories; 400 when the delivery context configures no sprint."""
-    now = await sprint_now(conn, user_id=user_id)
-    if now.sprint is None:
+async def configured_sprint(conn: Connection, *, user_id: str, context: dict | None) -> SprintWork:
+    """The current sprint of the user's delivery context (as the AI prelude loaded it) with its stories;
+    400 when the context configures no sprint."""
+    sprint = rules.current_sprint(context, today())
+    if sprint is None:
         raise APIError(400, *NOT_CONFIGURED)
-    stories = await repo.list_sprint_stories(conn, user_id=user_id, sprint_number=now.sprint.number)
-    return SprintWork(now.context, now.sprint, stories)
+    stories = await repo.list_sprint_stories(conn, user_id=user_id, sprint_number=sprint.number)
+    return SprintWork(context, sprint, stories)
 
 
 async def commit_story(conn: Connection, *, user_id: str, story_id: str) -> dict:

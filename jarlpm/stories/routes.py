@@ -9,7 +9,6 @@ from quart import Blueprint, Response
 from quart_schema import validate_request, validate_response
 
 from jarlpm import ai, db
-from jarlpm.epics import repo as epics
 from jarlpm.errors import APIError
 from jarlpm.features.service import NOT_FOUND as FEATURE_NOT_FOUND
 from jarlpm.features.service import owned_feature
@@ -83,9 +82,7 @@ async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
     caller = current_caller()
     async with db.connection() as conn:
         call, context = await ai.prepare(conn, caller)
-        user_id = caller.id
-        feature = await service.approved_feature(conn, user_id=user_id, feature_id=feature_id)
-        epic = await epics.get_epic(conn, user_id=user_id, epic_id=feature["epic_id"])
+        feature, epic = await service.approved_feature_with_epic(conn, user_id=caller.id, feature_id=feature_id)
     system, messages = prompts.generate_prompt(epic, feature, context, data.count)
     drafts = ai.drafts(call, system, messages, schema=GeneratedStories, event="stories")
     return sse.stream(drafts, after_error=ai.AFTER_FAILED_DRAFTS)

@@ -6,6 +6,7 @@ from asyncpg import Connection
 
 from jarlpm.ai import RefinementWrites
 from jarlpm.errors import APIError
+from jarlpm.features import repo as features_repo
 from jarlpm.features.service import NOT_FOUND as FEATURE_NOT_FOUND
 from jarlpm.features.service import owned_feature
 from jarlpm.stories import repo
@@ -35,7 +36,18 @@ def feature_chat_turn(opened: tuple[dict, dict | None, list[dict]] | None) -> tu
 
 async def approved_feature(conn: Connection, *, user_id: str, feature_id: str) -> dict:
     """The user's feature, which must be approved before stories are created or generated (400 otherwise)."""
-    feature = await owned_feature(conn, user_id=user_id, feature_id=feature_id)
+    return _approved(await owned_feature(conn, user_id=user_id, feature_id=feature_id))
+
+
+async def approved_feature_with_epic(conn: Connection, *, user_id: str, feature_id: str) -> tuple[dict, dict]:
+    """approved_feature and its epic (what a generation prompt reads), in one statement."""
+    found = await features_repo.get_feature_with_epic(conn, user_id=user_id, feature_id=feature_id)
+    if found is None:
+        raise APIError(404, *FEATURE_NOT_FOUND)
+    return _approved(found[0]), found[1]
+
+
+def _approved(feature: dict) -> dict:
     if feature["current_stage"] != "approved":
         raise APIError(400, "FEATURE_NOT_APPROVED", "Feature must be approved before creating stories")
     return feature

@@ -89,6 +89,7 @@ NOT_TENANT_TABLES = {
 ALLOWED = {
     ("auth", "get_credentials"): "sign-in, forgot-password and resend-verification find the account by its email",
     ("auth", "get_session"): "the session lookup: the token hash is the credential that names the user",
+    ("ai", "ai_caller"): "an AI prelude's session lookup (and what its calls need): the token hash names the user",
     ("auth", "delete_session"): "logout ends the one session its token names (the token is the credential)",
     ("auth", "purge_expired_sessions"): "purge job run at sign-in: every user's expired sessions",
     ("auth", "get_token"): "an emailed link names its user through its token hash",
