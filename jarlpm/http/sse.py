@@ -135,8 +135,12 @@ class StreamJob:
         last write was under way, so joining them delays nothing, and saves a frame and a write each."""
         if self._holding:
             item, self._holding, self._taken = self._taken, False, None
+        elif not self.frames.empty():
+            item = self.frames.get_nowait()  # the busy path: no timer, no await
         else:
-            item = await asyncio.wait_for(self.frames.get(), wait)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for wraps every wait in a task of its own.
+            async with asyncio.timeout(wait):
+                item = await self.frames.get()
         if not isinstance(item, str):
             return item
         return frame({"type": "chunk", "content": self._join(item)})

@@ -32,9 +32,9 @@ async def chat() -> Response:
     data = await request.get_json()
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "test", "chat")
-    async with db.transaction(caller) as conn:
+    async with db.transaction() as conn:
+        call, _ = await ai.prepare(conn, caller)
         user_id = caller.id
-        call = await ai.prepare(conn, user_id)
         await conn.execute(
             "INSERT INTO test_messages (user_id, role, content) VALUES ($1, 'user', $2)", user_id, data["content"]
         )
@@ -64,8 +64,8 @@ async def drafts() -> Response:
     """Drafts (validated, repaired when invalid); nothing stored."""
     data = await request.get_json()
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
     body = ai.drafts(call, "Draft.", [{"role": "user", "content": "Drafts?"}], schema=list[Draft], event="drafts")
     return sse.stream(body, after_error=ai.AFTER_FAILED_DRAFTS, keep_alive_seconds=data.get("keep_alive_seconds", 15))
 
@@ -76,8 +76,8 @@ async def drafts() -> Response:
 async def call_while_holding() -> dict:
     """Breaks the connection rule on purpose: the LLM call must refuse to run."""
     caller = current_caller()
-    async with db.connection(caller) as conn:
-        call = await ai.prepare(conn, caller.id)
+    async with db.connection() as conn:
+        call, _ = await ai.prepare(conn, caller)
         await ai.structured(call, "Say hi.", [{"role": "user", "content": "hi"}], Draft)
     return {}
 
@@ -88,7 +88,7 @@ async def unmarked() -> dict:
     """Prepares an AI call without @ai_route: must refuse."""
     caller = current_caller()
     async with db.connection(caller) as conn:
-        await ai.prepare(conn, caller.id)
+        await ai.prepare(conn, caller)
     return {}
 
 
