@@ -1,14 +1,42 @@
 """JarlPM benchmarks: figures, not tests.
 
     python -m bench crud      [--quick] [--connections 32] [--seconds 10]
-    python -m bench streams   [--quick] [--streams 15 50 200 500] [--pool-size 5 --max-overflow 10]
+    python -m bench streams   [--quick] [--streams 15 50 200 500] [--workers 1] [--pool-timeout 5]
+                              [--pool-size 5 --max-overflow 10] [--tls]
     python -m bench ceiling   [--quick]
     python -m bench all       [--quick]
 
-Each run starts a throwaway embedded PostgreSQL (or uses BENCH_DATABASE_URL), migrates and seeds it,
-starts the fake LLM provider and the service under Hypercorn as processes of their own, drives load
-with wrk (and a Python client that holds the AI streams open), prints a table and writes JSON to
-bench/results/.
+Each run starts a throwaway embedded PostgreSQL (or uses BENCH_DATABASE_URL, or with --tls a TLS-only
+one of its own), migrates and seeds it, starts the fake LLM provider and the service
+(`jarlpm serve --workers N`, each worker with a pool of DB_POOL_SIZE + DB_MAX_OVERFLOW and
+DB_POOL_TIMEOUT=--pool-timeout) as processes of their own, drives load with wrk (and a Python client,
+a third process, that holds the AI streams open), prints a table and writes JSON to bench/results/.
+
+`streams`, per level of S chats opened at once: how many opened, were refused (503, by `code`), failed
+or ended `done`; what the service adds to the first token (its first chunk event against the fake's
+own first byte, with nothing else running); the service's CPU seconds per 1,000 relayed tokens (CPU of
+the service's process tree from /proc over a stretch with only the streams running, divided by the
+chunks the fake sent meanwhile; the tokens the client received in the same stretch are shown beside
+it, and fall short when the service lags behind); the CRUD routes under wrk while the streams are open,
+against the same routes idle; and the peak of server connections (pg_stat_activity rows named
+`jarlpm`), per worker. The fake's replies last long enough for the streams to outlive the CRUD probe;
+a level where they did not says so.
+
+Over TLS: the embedded PostgreSQL is built without OpenSSL, so TLS needs a system PostgreSQL
+(Debian: `apt-get install postgresql`). `--tls` starts a throwaway TLS-only one (bench/tls_postgres.py:
+initdb, a self-signed certificate from `openssl req`, ssl=on, pg_hba accepting TCP only over TLS with
+a SCRAM password) and stops it at the end. To keep one running across runs instead:
+
+    python -m bench.tls_postgres start --dir /tmp/jarlpm-tls-pg
+    export BENCH_DATABASE_URL="$(cat /tmp/jarlpm-tls-pg/bench_url)"     # postgresql://...?sslmode=require
+    python -m bench streams ...
+    python -m bench.tls_postgres stop --dir /tmp/jarlpm-tls-pg
+
+The service and the bench map `sslmode` to asyncpg's `ssl` (jarlpm/db/urls.py); each level reports how
+many of the service's connections pg_stat_ssl shows encrypted.
+
+Before / after: `BENCH_SERVICE_SRC=/tmp/before python -m bench streams ...` serves another checkout
+(`git worktree add /tmp/before <commit>`) with everything else the same; run both back to back.
 """
 
 from __future__ import annotations
@@ -16,17 +44,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 
@@ -34,7 +66,7 @@ import asyncpg
 import httpx
 from cryptography.fernet import Fernet
 
-from bench import seed, wrk
+from bench import cpu, seed, tls_postgres, wrk
 from jarlpm.db import embedded, migrate
 from jarlpm.db.queries import queries
 from jarlpm.db.urls import connect_target
@@ -42,6 +74,11 @@ from jarlpm.db.urls import connect_target
 RESULTS = Path(__file__).parent / "results"
 # The portfolio reads run before create_epic, so they measure the seeded data set, not the load test's epics.
 CRUD_ROUTES = ("list_epics", "get_epic", "dashboard", "list_initiatives", "create_epic", "list_features")
+# --quick probes fewer routes while the streams are open, so the streams (and the run) stay short.
+QUICK_PROBE_ROUTES = ("list_epics", "get_epic", "create_epic")
+# Seconds a level may take from opening its streams until each has its first token (or was refused):
+# the replies are made that much longer than the measurements that follow need.
+RAMP_ALLOWANCE = {True: 2.0, False: 25.0}
 
 
 def free_port() -> int:
@@ -61,20 +98,35 @@ class Plan:
     tokens_per_second: float
     pool_size: int
     max_overflow: int
+    pool_timeout: float
+    workers: int
+    relay_seconds: float
+    probe_routes: tuple[str, ...]
+    tls: bool
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Plan:
         quick = args.quick
+        seconds = args.seconds or (2 if quick else 10)
+        relay_seconds = args.relay_seconds or (2 if quick else 5)
+        probe_routes = QUICK_PROBE_ROUTES if quick else CRUD_ROUTES
+        # Each stream must outlive its level's measurements: the ramp, the relay stretch and the probe.
+        reply_seconds = RAMP_ALLOWANCE[quick] + relay_seconds + seconds * len(probe_routes)
         return cls(
             quick=quick,
             users=args.users or (50 if quick else 200),
             connections=args.connections,
-            seconds=args.seconds or (3 if quick else 10),
+            seconds=seconds,
             streams=args.streams or ([15, 50] if quick else [15, 50, 200, 500]),
-            reply_tokens=args.reply_tokens or (100 if quick else 300),
+            reply_tokens=args.reply_tokens or math.ceil(reply_seconds * args.tokens_per_second),
             tokens_per_second=args.tokens_per_second,
             pool_size=args.pool_size,
             max_overflow=args.max_overflow,
+            pool_timeout=args.pool_timeout,
+            workers=args.workers,
+            relay_seconds=relay_seconds,
+            probe_routes=probe_routes,
+            tls=args.tls,
         )
 
 
@@ -84,6 +136,7 @@ class Bench:
     database_url: str
     encryption_key: str
     fake_url: str = ""
+    control_url: str = ""
     service_url: str = ""
     service_pid: int = 0
     report: dict = field(default_factory=dict)
@@ -102,7 +155,7 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 6
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"{process.args} exited with {process.returncode}")
+            raise SystemExit(f"{process.args!r} exited with {process.returncode}")
         try:
             httpx.get(url, timeout=2)
             return
@@ -112,9 +165,10 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 6
 
 
 @contextmanager
-def process(command: list[str], *, env: dict | None = None, log: Path | None = None):  # type: ignore[no-untyped-def]
-    output = open(log, "w") if log else subprocess.DEVNULL
-    child = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT)
+def process(command: list[str], *, env: dict | None = None, log: Path | None = None):
+    output = open(log, "w") if log else None
+    stdout = output or subprocess.DEVNULL
+    child = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=stdout, stderr=subprocess.STDOUT)
     try:
         yield child
     finally:
@@ -123,28 +177,31 @@ def process(command: list[str], *, env: dict | None = None, log: Path | None = N
             child.wait(15)
         except subprocess.TimeoutExpired:
             child.kill()
-        if log:
+        if output:
             output.close()
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+PEAK_SQL = """
+SELECT count(*) AS total, count(*) FILTER (WHERE s.ssl) AS tls
+  FROM pg_stat_activity AS a
+  LEFT JOIN pg_stat_ssl AS s ON s.pid = a.pid
+ WHERE a.application_name = 'jarlpm'
+"""
 
 
 @asynccontextmanager
-async def peak_connections(database_url: str):  # type: ignore[no-untyped-def]
-    """Samples the service's server connections (application_name jarlpm) every 100 ms; yields a dict."""
+async def peak_connections(database_url: str):
+    """Samples the service's server connections (application_name jarlpm) every 100 ms; yields a dict
+    with the peak and how many of the connections at that peak were encrypted."""
     target = connect_target(database_url)
     conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
-    seen = {"peak": 0}
+    seen = {"peak": 0, "tls_at_peak": 0}
 
     async def sample() -> None:
         while True:
-            count = await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'jarlpm'")
-            seen["peak"] = max(seen["peak"], count)
+            row = await conn.fetchrow(PEAK_SQL)
+            if row["total"] > seen["peak"]:
+                seen.update(peak=row["total"], tls_at_peak=row["tls"])
             await asyncio.sleep(0.1)
 
     sampler = asyncio.create_task(sample())
@@ -157,7 +214,7 @@ async def peak_connections(database_url: str):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def service(bench: Bench, logs: Path):  # type: ignore[no-untyped-def]
+def service(bench: Bench, logs: Path):
     port = free_port()
     env = {
         "DATABASE_URL": bench.database_url,
@@ -165,10 +222,15 @@ def service(bench: Bench, logs: Path):  # type: ignore[no-untyped-def]
         "JARLPM_ENCRYPTION_KEY": bench.encryption_key,
         "DB_POOL_SIZE": str(bench.plan.pool_size),
         "DB_MAX_OVERFLOW": str(bench.plan.max_overflow),
+        "DB_POOL_TIMEOUT": f"{bench.plan.pool_timeout:g}",
         "RATE_LIMITS_ENABLED": "false",  # the load comes from a few users at machine speed
         "LLM_OPENAI_BASE_URL": f"{bench.fake_url}/v1",
     }
-    command = [sys.executable, "-m", "jarlpm", "serve", "--port", str(port)]
+    if source := os.environ.get("BENCH_SERVICE_SRC"):
+        # Another checkout's service (e.g. `git worktree add /tmp/before <commit>`) against the same data,
+        # fake and clients: a before/after comparison in one run of this bench.
+        env["PYTHONPATH"] = source
+    command = [sys.executable, "-m", "jarlpm", "serve", "--port", str(port), "--workers", str(bench.plan.workers)]
     with process(command, env=env, log=logs / "service.log") as child:
         bench.service_url = f"http://127.0.0.1:{port}"
         bench.service_pid = child.pid
@@ -191,22 +253,72 @@ def load(bench: Bench, route: str, url: str | None = None, path: str | None = No
     )
 
 
-async def crud(bench: Bench, label: str = "crud") -> dict[str, wrk.LoadResult]:
+async def crud(bench: Bench, routes: tuple[str, ...] = CRUD_ROUTES) -> dict[str, wrk.LoadResult]:
     results = {}
     async with peak_connections(bench.database_url) as connections:
-        for route in CRUD_ROUTES:
+        for route in routes:
             results[route] = await asyncio.to_thread(load, bench, route)
-    bench.report[label] = {
+    bench.report["crud"] = {
         "routes": {route: result.as_dict() for route, result in results.items()},
         "peak_server_connections": connections["peak"],
-        "server_rss_mb": round(rss_mb(bench.service_pid), 1),
+        "server_rss_mb": round(cpu.rss_mb(bench.service_pid), 1),
     }
     return results
 
 
-async def streams(bench: Bench, count: int, baseline: dict[str, wrk.LoadResult]) -> None:
-    before_rss = rss_mb(bench.service_pid)
-    command = [
+async def expect(client: asyncio.subprocess.Process, word: str) -> dict:
+    """The JSON of the stream client's next line starting with `word`."""
+    assert client.stdout is not None
+    while line := (await client.stdout.readline()).decode():
+        if line.startswith(word + " "):
+            return json.loads(line.split(" ", 1)[1])
+    raise SystemExit(f"the stream client exited (code {await client.wait()}) before printing {word}")
+
+
+async def fake_stats(bench: Bench) -> dict:
+    async with httpx.AsyncClient() as http:
+        return (await http.get(f"{bench.control_url}/stats")).json()
+
+
+async def relay_mark(bench: Bench, client: asyncio.subprocess.Process) -> dict:
+    """The service's CPU seconds, the fake's chunks sent and the client's tokens received, read together."""
+    assert client.stdin is not None
+    client.stdin.write(b"MARK\n")
+    await client.stdin.drain()
+    # Read at once rather than one after the other: the three counters move thousands of times a second.
+    received, stats, cpu_seconds = await asyncio.gather(
+        expect(client, "MARK"), fake_stats(bench), asyncio.to_thread(cpu.cpu_seconds, bench.service_pid)
+    )
+    return {"cpu": cpu_seconds, "sent": stats["chunks_sent"], **received}
+
+
+async def relay_cost(bench: Bench, client: asyncio.subprocess.Process) -> dict:
+    """CPU per relayed token over a stretch with only the streams running (no wrk load alongside)."""
+    first = await relay_mark(bench, client)
+    await asyncio.sleep(bench.plan.relay_seconds)
+    last = await relay_mark(bench, client)
+    seconds = last["at"] - first["at"]
+    cpu_seconds = last["cpu"] - first["cpu"]
+    sent = last["sent"] - first["sent"]
+    received = last["tokens_received"] - first["tokens_received"]
+    per_sent = cpu.per_thousand_tokens(cpu_seconds, sent)
+    per_received = cpu.per_thousand_tokens(cpu_seconds, received)
+    return {
+        "seconds": round(seconds, 2),
+        "service_cpu_seconds": round(cpu_seconds, 3),
+        "service_cores_busy": round(cpu_seconds / seconds, 2) if seconds else None,
+        "tokens_sent_by_fake": sent,
+        "tokens_received_by_client": received,
+        "cpu_s_per_1k_tokens": round(per_sent, 4) if per_sent is not None else None,
+        "cpu_s_per_1k_received_tokens": round(per_received, 4) if per_received is not None else None,
+        # CPU seconds per unit of work grow when other processes share the cores: compare runs made under
+        # the same load only.
+        "load_average_1min": os.getloadavg()[0],
+    }
+
+
+def stream_client(bench: Bench, count: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "bench.streams",
@@ -214,33 +326,60 @@ async def streams(bench: Bench, count: int, baseline: dict[str, wrk.LoadResult])
         bench.service_url,
         "--fake-url",
         bench.fake_url,
+        "--control-url",
+        bench.control_url,
         "--users",
         str(bench.plan.users),
         "--streams",
         str(count),
     ]
-    client = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+
+
+def ratios(during: dict[str, wrk.LoadResult], baseline: dict[str, wrk.LoadResult], key: str) -> dict[str, float]:
+    return {
+        route: round(getattr(result, key) / getattr(baseline[route], key), 2) if getattr(baseline[route], key) else 0
+        for route, result in during.items()
+    }
+
+
+async def streams(bench: Bench, count: int, baseline: dict[str, wrk.LoadResult]) -> None:
+    before_rss = cpu.rss_mb(bench.service_pid)
+    client = await asyncio.create_subprocess_exec(
+        *stream_client(bench, count), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
     async with peak_connections(bench.database_url) as connections:
-        started = json.loads((await client.stdout.readline()).decode().split(" ", 1)[1])  # type: ignore[union-attr]
-        open_rss = rss_mb(bench.service_pid)
-        during = {route: await asyncio.to_thread(load, bench, route) for route in CRUD_ROUTES}
-        finished_line = (await client.stdout.readline()).decode()  # type: ignore[union-attr]
-        await client.wait()
-    finished = json.loads(finished_line.split(" ", 1)[1]) if finished_line.startswith("FINISHED") else {}
-    pool_timeouts = sum(result.statuses.get("503", 0) for result in during.values())
+        started = await expect(client, "STARTED")
+        open_rss = cpu.rss_mb(bench.service_pid)
+        relay = await relay_cost(bench, client)
+        during = {route: await asyncio.to_thread(load, bench, route) for route in bench.plan.probe_routes}
+        open_after_probe = (await fake_stats(bench))["open_streams"]
+        finished = await expect(client, "FINISHED")
+    assert client.stdin is not None
+    client.stdin.close()
+    await client.wait()
+    workers = bench.plan.workers
     bench.report.setdefault("streams", {})[str(count)] = {
         "streams": started,
-        "stream_endings": finished.get("ended", {}),
+        "opened": finished["opened_200"],
+        "refused": finished["refused"],
+        "failed": finished["failed"],
+        "done": finished["done"],
+        "stream_endings": finished["ended"],
+        "ttft_added_ms": round(started["idle_ttft_p50_ms"] - started["fake_ttft_p50_ms"], 2),
+        "relay": relay,
         "crud_during": {route: result.as_dict() for route, result in during.items()},
-        "crud_p99_ratio_to_baseline": {
-            route: round(during[route].p99_ms / baseline[route].p99_ms, 2) for route in CRUD_ROUTES
-        },
+        "crud_p50_ratio_to_baseline": ratios(during, baseline, "p50_ms"),
+        "crud_p99_ratio_to_baseline": ratios(during, baseline, "p99_ms"),
         "failed_requests": sum(result.failed for result in during.values()),
-        "pool_timeouts": pool_timeouts,
+        "pool_timeouts": sum(result.statuses.get("503", 0) for result in during.values()),
+        # The fake's streams still open when the probe ended: fewer than opened means some CRUD routes
+        # were measured after streams had ended (the replies were too short for this level's ramp).
+        "streams_open_after_probe": open_after_probe,
         "peak_server_connections": connections["peak"],
+        "peak_server_connections_per_worker": round(connections["peak"] / workers, 1),
+        "tls_connections_at_peak": connections["tls_at_peak"],
         "server_rss_mb": round(open_rss, 1),
         "rss_per_open_stream_kb": round((open_rss - before_rss) * 1024 / max(count, 1), 1),
-        "ttft_added_ms": round(started["idle_ttft_p50_ms"] - started["fake_ttft_p50_ms"], 2),
     }
 
 
@@ -329,21 +468,7 @@ def print_table(report: dict) -> None:
         for route, result in crud_report["routes"].items():
             print(row(route, result))
     for count, result in report.get("streams", {}).items():
-        opened = result["streams"]
-        print(
-            f"\nstreams S={count}: open {opened['open']}/{count}, endings {result['stream_endings']}, "
-            f"failed requests {result['failed_requests']}, pool timeouts {result['pool_timeouts']}, "
-            f"peak server connections {result['peak_server_connections']}"
-        )
-        print(
-            f"  first token: fake alone {opened['fake_ttft_p50_ms']:.2f} ms, through idle JarlPM "
-            f"{opened['idle_ttft_p50_ms']:.2f} ms (adds {result['ttft_added_ms']} ms), p50 of {count} opened at once "
-            f"{opened['ttft_p50_ms']:.0f} ms; RSS {result['server_rss_mb']} MB, "
-            f"{result['rss_per_open_stream_kb']} KB per open stream"
-        )
-        print(header)
-        for route, route_result in result["crud_during"].items():
-            print(row(route, route_result) + f"   p99 x{result['crud_p99_ratio_to_baseline'][route]} of baseline")
+        print_level(count, result, header, row)
     if "ceiling" in report:
         ceiling_report = report["ceiling"]
         print("\nceiling")
@@ -357,6 +482,45 @@ def print_table(report: dict) -> None:
             "of the Quart + one-query "
             f"ceiling, {ceiling_report['list_epics_share_of_asyncpg']:.0%} of plain asyncpg"
         )
+        if report["settings"]["workers"] > 1:
+            print("  (the ceiling app runs in one process: compare it with a --workers 1 run)")
+
+
+def print_level(count: str, result: dict, header: str, row: Callable[[str, dict], str]) -> None:
+    opened, relay = result["streams"], result["relay"]
+    refused = ", ".join(f"{code}:{n}" for code, n in result["refused"].items()) or "none"
+    print(
+        f"\nstreams S={count}: opened {result['opened']}, refused {sum(result['refused'].values())} ({refused}), "
+        f"failed {result['failed']}, ended done {result['done']}; endings {result['stream_endings']}"
+    )
+    print(
+        f"  first token: fake alone {opened['fake_ttft_p50_ms']:.2f} ms, through idle JarlPM "
+        f"{opened['idle_ttft_p50_ms']:.2f} ms (adds {result['ttft_added_ms']} ms at p50), p50/p95 of {count} "
+        f"opened at once {opened['ttft_p50_ms']:.0f}/{opened['ttft_p95_ms']:.0f} ms"
+    )
+    print(
+        f"  relay over {relay['seconds']} s with streams only: {relay['service_cpu_seconds']} CPU s "
+        f"({relay['service_cores_busy']} cores), {relay['tokens_sent_by_fake']} tokens sent by the fake, "
+        f"{relay['tokens_received_by_client']} received by the client: "
+        f"{relay['cpu_s_per_1k_tokens']} CPU s per 1,000 relayed tokens (load average {relay['load_average_1min']:.1f})"
+    )
+    print(
+        f"  server connections at peak {result['peak_server_connections']} "
+        f"({result['peak_server_connections_per_worker']} per worker, {result['tls_connections_at_peak']} over TLS); "
+        f"RSS {result['server_rss_mb']} MB, {result['rss_per_open_stream_kb']} KB per open stream"
+    )
+    if result["streams_open_after_probe"] < result["opened"]:
+        print(
+            f"  NOTE: only {result['streams_open_after_probe']} of {result['opened']} streams were still open when the "
+            "CRUD probe ended: raise --reply-tokens for this level"
+        )
+    print(f"  CRUD during the streams: failed {result['failed_requests']}, 503 {result['pool_timeouts']}")
+    print(header)
+    for route, route_result in result["crud_during"].items():
+        print(
+            row(route, route_result) + f"   p50 x{result['crud_p50_ratio_to_baseline'][route]}, "
+            f"p99 x{result['crud_p99_ratio_to_baseline'][route]} of idle"
+        )
 
 
 def write(report: dict, scenario: str) -> Path:
@@ -369,11 +533,30 @@ def write(report: dict, scenario: str) -> Path:
 # --- main --------------------------------------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def database(users: int, encryption_key: str):  # type: ignore[no-untyped-def]
+@contextmanager
+def server_url(tls: bool):
+    """BENCH_DATABASE_URL (kept: its schema is reset), a TLS-only server of our own, or the embedded one."""
     existing = os.environ.get("BENCH_DATABASE_URL")
-    url = existing or embedded.start(Path(tempfile.mkdtemp(prefix="jarlpm-bench-")))
+    if existing:
+        yield existing, True
+        return
+    if tls:
+        directory = Path(tempfile.mkdtemp(prefix="jarlpm-bench-tls-"))
+        try:
+            yield tls_postgres.start(directory), False
+        finally:
+            tls_postgres.stop(directory)
+            shutil.rmtree(directory, ignore_errors=True)
+        return
     try:
+        yield embedded.start(Path(tempfile.mkdtemp(prefix="jarlpm-bench-"))), False
+    finally:
+        embedded.stop_all()
+
+
+@asynccontextmanager
+async def database(users: int, encryption_key: str, tls: bool):
+    with server_url(tls) as (url, existing):
         if existing:
             await asyncio.to_thread(migrate.reset_schema, url)
         else:
@@ -382,43 +565,59 @@ async def database(users: int, encryption_key: str):  # type: ignore[no-untyped-
         await seed.seed(url, users=users, encryption_key=encryption_key)
         print(f"seeded {users} users x {seed.EPICS_PER_USER} epics in {time.monotonic() - started:.1f} s", flush=True)
         yield url
-    finally:
-        embedded.stop_all()
+
+
+def settings_report(plan: Plan, url: str) -> dict:
+    target = connect_target(url)
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "quick": plan.quick,
+        "users": plan.users,
+        "connections": plan.connections,
+        "seconds_per_route": plan.seconds,
+        "workers": plan.workers,
+        "pool": f"DB_POOL_SIZE={plan.pool_size}, DB_MAX_OVERFLOW={plan.max_overflow} per worker, "
+        f"DB_POOL_TIMEOUT={plan.pool_timeout:g}",
+        "database": f"{'TCP' if urlsplit(url).hostname else 'Unix socket'}, sslmode={target.ssl or 'disable'}",
+        "fake_llm": f"{plan.reply_tokens} tokens at {plan.tokens_per_second}/s",
+        "relay_seconds": plan.relay_seconds,
+        "probe_routes_during_streams": list(plan.probe_routes),
+        "load_generator": "wrk (4.1, 2 threads) for HTTP; a Python httpx client (its own process) holds the streams",
+    }
+
+
+def fake_command(plan: Plan, port: int, control_port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "bench.fake_llm",
+        "--port",
+        str(port),
+        "--control-port",
+        str(control_port),
+        "--tokens-per-second",
+        str(plan.tokens_per_second),
+        "--reply-tokens",
+        str(plan.reply_tokens),
+    ]
 
 
 async def run(scenario: str, plan: Plan) -> None:
     key = Fernet.generate_key().decode()
     logs = Path(tempfile.mkdtemp(prefix="jarlpm-bench-logs-"))
-    async with database(plan.users, key) as url:
+    async with database(plan.users, key, plan.tls) as url:
         bench = Bench(plan=plan, database_url=url, encryption_key=key)
-        bench.report["settings"] = {
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-            "quick": plan.quick,
-            "users": plan.users,
-            "connections": plan.connections,
-            "seconds_per_route": plan.seconds,
-            "pool": f"DB_POOL_SIZE={plan.pool_size}, DB_MAX_OVERFLOW={plan.max_overflow}",
-            "fake_llm": f"{plan.reply_tokens} tokens at {plan.tokens_per_second}/s",
-            "load_generator": "wrk (4.1, 2 threads) for HTTP; a Python httpx client holds the streams",
-        }
-        fake_port = free_port()
-        fake_command = [
-            sys.executable,
-            "-m",
-            "bench.fake_llm",
-            "--port",
-            str(fake_port),
-            "--tokens-per-second",
-            str(plan.tokens_per_second),
-            "--reply-tokens",
-            str(plan.reply_tokens),
-        ]
-        with process(fake_command, log=logs / "fake.log") as fake:
+        bench.report["settings"] = settings_report(plan, url)
+        fake_port, control_port = free_port(), free_port()
+        with process(fake_command(plan, fake_port, control_port), log=logs / "fake.log") as fake:
             bench.fake_url = f"http://127.0.0.1:{fake_port}"
+            bench.control_url = f"http://127.0.0.1:{control_port}"
             wait_until_answering(f"{bench.fake_url}/v1/models", fake)
+            wait_until_answering(f"{bench.control_url}/stats", fake)
             with service(bench, logs):
-                baseline = await crud(bench)
+                # `streams` alone needs only the routes it probes while the streams are open, idle.
+                baseline = await crud(bench, plan.probe_routes if scenario == "streams" else CRUD_ROUTES)
                 if scenario in ("streams", "all"):
                     for count in plan.streams:
                         await streams(bench, count, baseline)
@@ -433,16 +632,21 @@ def main() -> None:
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("scenario", choices=["crud", "streams", "ceiling", "all"])
-    parser.add_argument("--quick", action="store_true", help="small data, short runs: the whole set in under 2 minutes")
+    parser.add_argument("--quick", action="store_true", help="small data, short runs: streams in under a minute")
     parser.add_argument("--users", type=int, default=None)
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (concurrent clients)")
     parser.add_argument("--seconds", type=float, default=None, help="wrk duration per route")
     parser.add_argument("--streams", type=int, nargs="+", default=None, help="concurrent AI streams to hold open")
-    parser.add_argument("--reply-tokens", type=int, default=None)
+    parser.add_argument("--reply-tokens", type=int, default=None, help="default: long enough to outlive the probe")
     parser.add_argument("--tokens-per-second", type=float, default=10.0)
-    parser.add_argument("--pool-size", type=int, default=5)
-    parser.add_argument("--max-overflow", type=int, default=10)
-    asyncio.run(run(parser.parse_args().scenario, Plan.from_args(parser.parse_args())))
+    parser.add_argument("--relay-seconds", type=float, default=None, help="stretch the relay CPU is measured over")
+    parser.add_argument("--workers", type=int, default=1, help="jarlpm serve --workers N")
+    parser.add_argument("--pool-size", type=int, default=5, help="DB_POOL_SIZE, per worker")
+    parser.add_argument("--max-overflow", type=int, default=10, help="DB_MAX_OVERFLOW, per worker")
+    parser.add_argument("--pool-timeout", type=float, default=5.0, help="DB_POOL_TIMEOUT, seconds")
+    parser.add_argument("--tls", action="store_true", help="a TLS-only PostgreSQL of its own (bench/tls_postgres.py)")
+    args = parser.parse_args()
+    asyncio.run(run(args.scenario, Plan.from_args(args)))
 
 
 if __name__ == "__main__":
