@@ -10,6 +10,7 @@ from quart import Quart
 from quart_schema import Info, QuartSchema
 
 from jarlpm import __version__
+from jarlpm.auth import service as auth_service
 from jarlpm.config import ConfigError, Settings
 from jarlpm.db import EXTENSION_KEY as DATABASE_KEY
 from jarlpm.db import Database
@@ -156,6 +157,7 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
         try:
             async with database.connection() as conn:
                 ensure_at_head(await current_revision(conn))
+                await auth_service.note_legacy_hashes(conn)  # imported bcrypt hashes left: equal-cost failures
         except BaseException:
             await database.close()
             raise

@@ -3,6 +3,9 @@
 
 `jarlpm backup [--dir DIR]` and `jarlpm restore FILE`: pg_dump / pg_restore of the server's major version
 (the restore drill; see jarlpm/admin/backups.py).
+
+`jarlpm import --from URL [--dry-run] [--old-secret-env NAME]`: take over an original JarlPM database
+(jarlpm/importer).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from jarlpm.config import ConfigError, Settings
 from jarlpm.db import embedded
 from jarlpm.db.migrate import DatabaseNotAtHead, check_at_head
 from jarlpm.db.startup import prepare_database
+from jarlpm.importer import cli as importer_cli
 from jarlpm.logs import configure_logging
 from jarlpm.serving import MAX_WORKERS, check_workers, serve_in_process, serve_workers, workers_from_env
 
@@ -52,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     restore_cmd.add_argument(
         "file", type=Path, help="a file written by `jarlpm backup` or POST /api/admin/backups/create"
     )
+    importer_cli.add_parser(commands)
     return parser
 
 
@@ -153,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         return backup_command(directory=args.dir)
     if args.command == "restore":
         return backup_command(restore_file=args.file)
+    if args.command == importer_cli.COMMAND:
+        return importer_cli.run(args)
     return 2
 
 

@@ -92,3 +92,11 @@ UPDATE verification_tokens
  WHERE token_id = :token_id
    AND used_at IS NULL
 RETURNING user_id;
+
+-- name: has_bcrypt_hashes()$
+-- Whether any account still signs in with a bcrypt hash imported from the original service.
+SELECT EXISTS (
+    SELECT 1
+      FROM users
+     WHERE password_hash LIKE '$2_$%'
+);

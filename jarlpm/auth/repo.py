@@ -81,3 +81,7 @@ async def get_token(conn: Connection, *, token_hash: str) -> dict | None:
 
 async def use_token(conn: Connection, *, token_id: str) -> str | None:
     return await queries.auth.use_token(conn, token_id=token_id)
+
+
+async def has_bcrypt_hashes(conn: Connection) -> bool:
+    return bool(await queries.auth.has_bcrypt_hashes(conn))

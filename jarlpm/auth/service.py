@@ -5,6 +5,7 @@ from __future__ import annotations
 from asyncpg import Connection
 
 from jarlpm.auth import repo
+from jarlpm.auth.passwords import expect_bcrypt_hashes
 from jarlpm.auth.rules import (
     EMAIL_VERIFICATION,
     PASSWORD_RESET,
@@ -56,3 +57,10 @@ async def spend_token(conn: Connection, *, token: str, token_type: str) -> str:
     if user_id is None:  # spent by a concurrent request between the read and the update
         raise APIError(400, "INVALID_TOKEN", INVALID_LINK[token_type])
     return user_id
+
+
+async def note_legacy_hashes(conn: Connection) -> bool:
+    """At startup: whether imported bcrypt hashes remain, so logins pay the bcrypt decoy only then."""
+    present = await repo.has_bcrypt_hashes(conn)
+    expect_bcrypt_hashes(present)
+    return present

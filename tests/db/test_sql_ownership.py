@@ -88,6 +88,8 @@ NOT_TENANT_TABLES = {
 # The statements that may touch tenant rows without naming the owner, and why. Keep it short.
 ALLOWED = {
     ("auth", "get_credentials"): "sign-in, forgot-password and resend-verification find the account by its email",
+    ("auth", "has_bcrypt_hashes"): "startup asks whether any imported bcrypt hash remains (yes or no)",
+    ("importer", "account_with_email"): "`jarlpm import` checks whether an email signs in to another account",
     ("auth", "get_session"): "the session lookup: the token hash is the credential that names the user",
     ("ai", "ai_caller"): "an AI prelude's session lookup (and what its calls need): the token hash names the user",
     ("auth", "delete_session"): "logout ends the one session its token names (the token is the credential)",
