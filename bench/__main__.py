@@ -35,6 +35,11 @@ a SCRAM password) and stops it at the end. To keep one running across runs inste
 The service and the bench map `sslmode` to asyncpg's `ssl` (jarlpm/db/urls.py); each level reports how
 many of the service's connections pg_stat_ssl shows encrypted.
 
+The service connects as the application role, under row-level security, as deployed (issue 2.12);
+`crud` (and `all`) then serve RLS_ROUTES once more as the owner, whom the policies do not bind, and print
+both: the cost of row-level security, from one run. (A BENCH_DATABASE_URL server that asks for passwords
+needs BENCH_APP_DATABASE_URL, the application role's URL, too.)
+
 Before / after: `BENCH_SERVICE_SRC=/tmp/before python -m bench streams ...` serves another checkout
 (`git worktree add /tmp/before <commit>`) with everything else the same; run both back to back.
 """
@@ -67,12 +72,14 @@ import httpx
 from cryptography.fernet import Fernet
 
 from bench import cpu, seed, tls_postgres, wrk
-from jarlpm.db import embedded, migrate
+from jarlpm.db import embedded, migrate, roles
 from jarlpm.db.queries import queries
 from jarlpm.db.urls import connect_target
 
 RESULTS = Path(__file__).parent / "results"
 # The portfolio reads run before create_epic, so they measure the seeded data set, not the load test's epics.
+# Row-level security's cost, measured on the routes that read the most rows per request (bench crud).
+RLS_ROUTES = ("list_epics", "dashboard")
 CRUD_ROUTES = ("list_epics", "get_epic", "dashboard", "list_initiatives", "create_epic", "list_features")
 # --quick probes fewer routes while the streams are open, so the streams (and the run) stay short.
 QUICK_PROBE_ROUTES = ("list_epics", "get_epic", "create_epic")
@@ -213,11 +220,20 @@ async def peak_connections(database_url: str):
         await conn.close()
 
 
+def service_database(bench: Bench, row_level_security: bool) -> dict[str, str]:
+    """As deployed (issue 2.12): the application role, under row-level security, and the owner for
+    migrations and grants. Without: the owner (a superuser), whom the policies do not apply to."""
+    if not row_level_security:
+        return {"DATABASE_URL": bench.database_url}
+    app_url = os.environ.get("BENCH_APP_DATABASE_URL") or roles.app_url(bench.database_url)
+    return {"DATABASE_URL": app_url, "MIGRATION_DATABASE_URL": bench.database_url}
+
+
 @contextmanager
-def service(bench: Bench, logs: Path):
+def service(bench: Bench, logs: Path, row_level_security: bool = True):
     port = free_port()
     env = {
-        "DATABASE_URL": bench.database_url,
+        **service_database(bench, row_level_security),
         "JARLPM_ENV": "development",
         "JARLPM_ENCRYPTION_KEY": bench.encryption_key,
         "DB_POOL_SIZE": str(bench.plan.pool_size),
@@ -251,6 +267,16 @@ def load(bench: Bench, route: str, url: str | None = None, path: str | None = No
         seconds=bench.plan.seconds,
         path=path,
     )
+
+
+async def rls_cost(bench: Bench, logs: Path) -> None:
+    """The routes RLS_ROUTES with the service under row-level security and without, one after the other,
+    on the same data, fake and load."""
+    runs = {}
+    for label, enforced in (("with_rls", True), ("without_rls", False)):
+        with service(bench, logs, row_level_security=enforced):
+            runs[label] = {route: (await asyncio.to_thread(load, bench, route)).as_dict() for route in RLS_ROUTES}
+    bench.report["rls"] = runs
 
 
 async def crud(bench: Bench, routes: tuple[str, ...] = CRUD_ROUTES) -> dict[str, wrk.LoadResult]:
@@ -469,6 +495,12 @@ def print_table(report: dict) -> None:
             print(row(route, result))
     for count, result in report.get("streams", {}).items():
         print_level(count, result, header, row)
+    if "rls" in report:
+        print("\nrow-level security (the service as the application role, then as the owner, whom it does not bind)")
+        print(header)
+        for label, results in report["rls"].items():
+            for route, result in results.items():
+                print(row(f"{route} {label.replace('_', ' ')}", result))
     if "ceiling" in report:
         ceiling_report = report["ceiling"]
         print("\nceiling")
@@ -623,6 +655,8 @@ async def run(scenario: str, plan: Plan) -> None:
                         await streams(bench, count, baseline)
                 if scenario in ("ceiling", "all"):
                     await ceiling(bench, logs, baseline)
+            if scenario in ("crud", "all"):
+                await rls_cost(bench, logs)
     print_table(bench.report)
     print(f"\nJSON: {write(bench.report, scenario)}   logs: {logs}")
 

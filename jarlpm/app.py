@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 
 from quart import Quart
@@ -15,6 +14,8 @@ from jarlpm.config import ConfigError, Settings
 from jarlpm.db import EXTENSION_KEY as DATABASE_KEY
 from jarlpm.db import Database
 from jarlpm.db.migrate import current_revision, ensure_at_head
+from jarlpm.db.roles import warn_unless_protected
+from jarlpm.db.scope import CrossUser
 from jarlpm.db.startup import prepare_database
 from jarlpm.errors import register_error_handlers
 from jarlpm.http import SETTINGS_KEY, access_log, cors, inputs, rate_limits
@@ -151,16 +152,19 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
     @app.before_serving
     async def open_database() -> None:
         # A no-op for a plain DATABASE_URL; `jarlpm serve` has already done it for the embedded default.
-        url = await asyncio.to_thread(prepare_database, settings)
-        database = Database(dataclasses.replace(settings, database_url=url))
+        prepared = await asyncio.to_thread(prepare_database, settings)
+        database = Database(prepared)
         await database.open()
         try:
             async with database.connection() as conn:
                 ensure_at_head(await current_revision(conn))
+                await warn_unless_protected(conn)
+            async with database.connection(CrossUser.MAINTENANCE) as conn:
                 await auth_service.note_legacy_hashes(conn)  # imported bcrypt hashes left: equal-cost failures
         except BaseException:
             await database.close()
             raise
+        app.extensions[SETTINGS_KEY] = prepared  # the concrete URLs (the embedded default's, for backups)
         app.extensions[DATABASE_KEY] = database
         app.extensions[LLM_HTTP_KEY] = open_http_client(settings)
         app.extensions[OUTBOUND_KEY] = open_outbound_client()

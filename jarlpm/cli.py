@@ -96,9 +96,10 @@ def serve_command(host: str, port: int | None, workers: int | None = None) -> in
 
 def _prepared(settings: Settings) -> Settings:
     """Migrations (embedded default, or the dev-only reset) run here, once, before Hypercorn starts."""
-    url = prepare_database(settings)
-    check_at_head(url)
-    return dataclasses.replace(settings, database_url=url, db_reset_on_startup=False)
+    prepared = prepare_database(settings)
+    assert prepared.database_url is not None
+    check_at_head(prepared.database_url)
+    return dataclasses.replace(prepared, db_reset_on_startup=False)
 
 
 def _database_unreachable(error: BaseException) -> int:
@@ -110,8 +111,9 @@ def _database_unreachable(error: BaseException) -> int:
 
 
 def _database_url(settings: Settings) -> str:
-    """DATABASE_URL, or the embedded server's (started if it is not running)."""
-    return settings.database_url or embedded.start(settings.data_dir)
+    """The owner's URL (pg_dump and pg_restore read and write every user's rows): MIGRATION_DATABASE_URL,
+    DATABASE_URL, or the embedded server's (started if it is not running)."""
+    return settings.owner_database_url or embedded.start(settings.data_dir)
 
 
 async def _backup(settings: Settings, url: str, directory: Path | None) -> dict:

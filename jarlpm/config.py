@@ -65,6 +65,8 @@ class TrackerOAuth:
 class Settings:
     env: str = "development"
     database_url: str | None = field(default=None, repr=False)
+    # The role that owns the tables (migrations, backups, `jarlpm import`); None: DATABASE_URL's.
+    migration_database_url: str | None = field(default=None, repr=False)
     db_pool_size: int = 5
     db_max_overflow: int = 10
     db_pool_timeout: float = 30.0
@@ -160,6 +162,11 @@ class Settings:
         return self.database_url is None
 
     @property
+    def owner_database_url(self) -> str | None:
+        """The role that owns the tables (migrations, backups, imports): MIGRATION_DATABASE_URL, else DATABASE_URL."""
+        return self.migration_database_url or self.database_url
+
+    @property
     def pool_max_size(self) -> int:
         return self.db_pool_size + self.db_max_overflow
 
@@ -170,6 +177,11 @@ class Settings:
         database_url = _optional(env, "DATABASE_URL")
         if database_url is not None:
             _check_database_url(database_url)
+        migration_database_url = _optional(env, "MIGRATION_DATABASE_URL")
+        if migration_database_url is not None:
+            if database_url is None:
+                raise ConfigError("MIGRATION_DATABASE_URL is set without DATABASE_URL; set both, or neither")
+            _check_database_url(migration_database_url, "MIGRATION_DATABASE_URL")
         app_env = _choice(env, "JARLPM_ENV", ENVIRONMENTS, "development" if database_url is None else "production")
         production = app_env == "production"
         if production and database_url is None:
@@ -183,6 +195,7 @@ class Settings:
         return cls(
             env=app_env,
             database_url=database_url,
+            migration_database_url=migration_database_url,
             db_pool_size=_integer(env, "DB_POOL_SIZE", 5, minimum=1),
             db_max_overflow=_integer(env, "DB_MAX_OVERFLOW", 10, minimum=0),
             db_pool_timeout=_number(env, "DB_POOL_TIMEOUT", 30.0),
@@ -273,14 +286,14 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return _parsed(env, name, default, parse, ", ".join(choices))
 
 
-def _check_database_url(url: str) -> None:
+def _check_database_url(url: str, name: str = "DATABASE_URL") -> None:
     # The URL may hold a password: name the variable, never echo the value.
     if urlsplit(url).scheme not in ("postgres", "postgresql", "postgresql+asyncpg"):
-        raise ConfigError("DATABASE_URL is invalid; accepted: a postgresql://user:password@host:port/dbname URL")
+        raise ConfigError(f"{name} is invalid; accepted: a postgresql://user:password@host:port/dbname URL")
     try:
         connect_target(url)
     except ValueError as error:
-        raise ConfigError(f"DATABASE_URL has an invalid option: {error}") from None
+        raise ConfigError(f"{name} has an invalid option: {error}") from None
 
 
 def _public_app_url(env: Mapping[str, str], production: bool) -> str:

@@ -1,18 +1,22 @@
--- name: create_locked_epic(epic_id, user_id, title, problem_statement, desired_outcome, epic_summary, acceptance_criteria, epic_details)$
--- A new epic of the user, already locked, with its snapshot confirmed in all three parts (what the epic
+-- name: create_locked_epic(epic_id, user_id, title)$
+-- A new epic of the user, already locked (its snapshot follows in its own statement: row-level security
+-- checks a snapshot against an epic that an earlier statement wrote).
+INSERT INTO epics (epic_id, user_id, title, current_stage, locked_at)
+VALUES (:epic_id, :user_id, :title, 'epic_locked', now())
+RETURNING epic_id;
+
+-- name: create_locked_snapshot(user_id, epic_id, problem_statement, desired_outcome, epic_summary, acceptance_criteria, epic_details)$
+-- The snapshot of one of the user's new locked epics, confirmed in all three parts (what the epic
 -- conversation leaves behind once the final proposal is confirmed).
-WITH epic AS (
-     INSERT INTO epics (epic_id, user_id, title, current_stage, locked_at)
-     VALUES (:epic_id, :user_id, :title, 'epic_locked', now())
-     RETURNING epic_id, user_id)
 INSERT INTO epic_snapshots (epic_id, problem_statement, problem_confirmed_at, desired_outcome,
                             outcome_confirmed_at, epic_summary, acceptance_criteria, epic_details,
                             epic_locked_at)
-SELECT epic.epic_id, :problem_statement, now(), :desired_outcome,
+SELECT e.epic_id, :problem_statement, now(), :desired_outcome,
        now(), :epic_summary, :acceptance_criteria, :epic_details,
        now()
-  FROM epic
- WHERE epic.user_id = :user_id
+  FROM epics AS e
+ WHERE e.epic_id = :epic_id
+   AND e.user_id = :user_id
 RETURNING epic_id;
 
 -- name: add_decisions(user_id, epic_id, decisions)$

@@ -7,6 +7,7 @@ TEST_DATABASE_URL points them at an existing server instead (its user must be ab
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import tempfile
@@ -24,7 +25,7 @@ os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 
 from jarlpm.app import create_app
 from jarlpm.config import Settings
-from jarlpm.db import migrate
+from jarlpm.db import migrate, roles
 from tests.builders import locked_epic, new_user, with_provider
 from tests.fakes.llm_server import FakeLLMServer
 
@@ -97,6 +98,7 @@ def template_database(pg_server: PgServer) -> Iterator[str]:
     janitor = pg_server.janitor(name)
     janitor.init()
     migrate.upgrade(pg_server.url(name))
+    asyncio.run(roles.provision(pg_server.url(name), roles.app_url(pg_server.url(name))))  # cloned with it
     try:
         yield name
     finally:
@@ -145,7 +147,10 @@ def make_settings(tmp_path: Path, llm_server: FakeLLMServer) -> Callable[..., Se
     def make(database_url: str, **overrides: object) -> Settings:
         values: dict[str, object] = {
             "env": "test",
-            "database_url": database_url,
+            # As in production: the service as the application role, under row-level security; the
+            # tests' own reads and writes (`database_url`) as the owner, who sees every row.
+            "database_url": roles.app_url(database_url),
+            "migration_database_url": database_url,
             "data_dir": tmp_path / "data",
             "encryption_key": Fernet.generate_key().decode(),
             # Tests that are about limits switch them on; the rest may sign up as often as they need.

@@ -15,6 +15,7 @@ from quart import request
 from jarlpm import db
 from jarlpm.admin import repo
 from jarlpm.auth.rules import hash_token
+from jarlpm.db.scope import Scope
 from jarlpm.errors import APIError
 from jarlpm.http import current_settings
 from jarlpm.http.auth import ACCESS_ATTRIBUTE, session_token
@@ -42,8 +43,9 @@ def token_matches(supplied: str | None, expected: str | None) -> bool:
 async def allowlisted_user(token: str, allowlist: tuple[str, ...]) -> dict | None:
     """The session's user when its email is verified and on the allowlist (an unverified address could
     be anyone's sign-up: reference 9.2 item 6)."""
-    async with db.connection() as conn:
-        user = await repo.session_admin(conn, token_hash=hash_token(token))
+    token_hash = hash_token(token)
+    async with db.connection(Scope(session_hash=token_hash)) as conn:  # the session's own user, nobody else
+        user = await repo.session_admin(conn, token_hash=token_hash)
     if user is None or not user["email_verified"] or user["email"].lower() not in allowlist:
         return None
     return user

@@ -10,6 +10,7 @@ from typing import Any
 
 from jarlpm.admin import backups, repo
 from jarlpm.db import Database, migrate
+from jarlpm.db.scope import CrossUser
 
 # A backup older than this (or none at all) makes the check a warning, not a failure.
 BACKUP_STALE_HOURS = 48.0
@@ -20,7 +21,7 @@ async def database_checks(database: Database) -> dict[str, Any]:
     """database, migrations and audit_logs, on one short connection."""
     started = time.perf_counter()
     try:
-        async with database.connection() as conn:
+        async with database.connection(CrossUser.ADMIN) as conn:  # counts every user's push runs
             await conn.fetchval("SELECT 1")
             latency_ms = round((time.perf_counter() - started) * 1000, 2)
             current = await migrate.current_revision(conn)

@@ -20,6 +20,7 @@ from jarlpm.admin.models import (
     MaintenanceOut,
     MetricsOut,
 )
+from jarlpm.db.scope import CrossUser
 from jarlpm.http import current_settings
 from jarlpm.http.openapi import downloads
 
@@ -43,11 +44,12 @@ async def list_backups() -> BackupListOut:
 async def create_backup() -> CreatedBackupOut:
     """Dump the database with pg_dump (custom format) into BACKUP_DIR; 503 with a clear code when it cannot."""
     settings = current_settings()
-    async with db.connection() as conn:
+    async with db.connection() as conn:  # the server's version: nobody's rows
         major = await backups.server_major(conn)
     # No connection is held while pg_dump runs (it opens its own).
-    assert settings.database_url is not None  # the app always serves a concrete URL
-    created = await backups.create_backup(settings.database_url, settings.backups_path, settings.pg_bin_dir, major)
+    owner = settings.owner_database_url  # pg_dump reads every user's rows
+    assert owner is not None  # the app always serves a concrete URL
+    created = await backups.create_backup(owner, settings.backups_path, settings.pg_bin_dir, major)
     return CreatedBackupOut.model_validate(created)
 
 
@@ -66,7 +68,7 @@ async def cleanup_backups(query_args: BackupRetentionQuery) -> BackupCleanupOut:
 @validate_response(AuditStatsOut)
 async def audit_stats() -> AuditStatsOut:
     """How many push runs (the audit log) are kept, the oldest and newest, and the retention rules."""
-    async with db.connection() as conn:
+    async with db.connection(CrossUser.ADMIN) as conn:
         stats = await maintenance.audit_stats(conn)
     return AuditStatsOut.model_validate(stats)
 
@@ -77,7 +79,7 @@ async def audit_stats() -> AuditStatsOut:
 @validate_response(AuditCleanupOut)
 async def audit_cleanup(query_args: AuditRetentionQuery) -> AuditCleanupOut:
     """Delete every user's push runs older than `retention_days` (default 90)."""
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ADMIN) as conn:
         result = await maintenance.audit_cleanup(conn, query_args.retention_days)
     return AuditCleanupOut.model_validate(result)
 
@@ -87,7 +89,7 @@ async def audit_cleanup(query_args: AuditRetentionQuery) -> AuditCleanupOut:
 @validate_response(MaintenanceOut)
 async def run_maintenance() -> MaintenanceOut:
     """Backup retention (30 days), audit-log retention (90 days) and the 100,000-record limit, in one call."""
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ADMIN) as conn:
         result = await maintenance.run_maintenance(conn, current_settings().backups_path)
     return MaintenanceOut.model_validate(result)
 

@@ -14,12 +14,11 @@ save outlives its client; one without is cancelled with it::
         \"\"\"Talk with the PM assistant about the epic (Server-Sent Events).\"\"\"
         caller = current_caller()
         conversation = await conversation_idle(caller.session_key, "epic", epic_id)
-        async with db.transaction(caller) as conn:        # the session is checked on this connection
-            epic = await service.owned_epic(conn, user_id=caller.id, epic_id=epic_id)
-            call = await ai.prepare(conn, caller.id)       # 402 / 400, key decrypted, metered to the user
-            history = await repo.recent_messages(conn, user_id=caller.id, epic_id=epic_id)
-            await repo.add_event(conn, epic_id=epic_id, role="user", content=data.content)
-        reply = ai.Reply(call, prompts.system_prompt(epic), prompts.chat_messages(history, data.content))
+        async with db.transaction(caller.session) as conn:   # the prelude: two statements
+            call, context = await ai.prepare(conn, caller)      # 401 / 402 / 400; key decrypted, metered
+            epic, history = await service.open_chat_turn(       # 404; the user's message stored
+                conn, user_id=caller.id, epic_id=epic_id, content=data.content)
+        reply = ai.Reply(call, prompts.system_prompt(epic, context), prompts.chat_messages(history, data.content))
         save = service.reply_saver(reply, epic_id=epic_id, metadata=ai.call_metadata(call, VERSION))
         return sse.stream(ai.chunks(reply), save=save, conversation=conversation)
 
@@ -38,9 +37,9 @@ that stays invalid after two repairs escapes as `AIFailure`, answered 502 AI_FAI
     async def suggest_severity(bug_id: str) -> SeveritySuggestion:
         \"\"\"A suggested severity and priority with reasons (nothing is changed).\"\"\"
         caller = current_caller()
-        async with db.connection(caller) as conn:
+        async with db.connection(caller.session) as conn:
+            call, _ = await ai.prepare(conn, caller)
             bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
-            call = await ai.prepare(conn, caller.id)
         system, messages = prompts.severity_prompt(bug)
         return await ai.structured(call, system, messages, SeveritySuggestion)   # metered right after
 

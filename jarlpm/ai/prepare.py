@@ -38,7 +38,7 @@ def _require_ai_route() -> None:
 
 
 async def prepare(conn: Connection, caller: Caller) -> Prepared:
-    """The route's first statement, on a connection taken without an actor (`db.transaction()`): 401 for
+    """The route's first statement, on a connection taken as `caller.session` (not looked up first): 401 for
     a bad session, 402 without a subscription (billing on), 400 without an active provider; else the call
     (key decrypted, metered to the caller and the route) and the caller's delivery context. After it,
     `caller.id` is known."""

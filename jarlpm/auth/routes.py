@@ -23,6 +23,7 @@ from jarlpm.auth.models import (
 from jarlpm.auth.passwords import hash_password, needs_rehash, verify_password
 from jarlpm.auth.rules import EMAIL_VERIFICATION, MIN_PASSWORD_LENGTH, PASSWORD_RESET, hash_token, password_too_short
 from jarlpm.auth.service import issue_token, spend_token, start_session
+from jarlpm.db.scope import CrossUser, Scope
 from jarlpm.errors import APIError
 from jarlpm.http import current_settings
 from jarlpm.http.auth import (
@@ -69,7 +70,7 @@ async def signup(data: SignupIn) -> AccountOut:
     """Create an account and sign in; a verification link is emailed."""
     _check_password_length(data.password)
     password_hash = await hash_password(data.password)
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ACCOUNTS) as conn:
         user = await repo.create_user(conn, email=data.email, name=data.name.strip(), password_hash=password_hash)
         if user is None:
             raise APIError(400, "EMAIL_ALREADY_REGISTERED", "Email already registered")
@@ -93,7 +94,7 @@ async def login(data: LoginIn) -> AccountOut:
     await lockout.forgive_attempt(data.email)
     # Hashing takes tens of milliseconds: done before a connection is taken, not while holding one.
     rehashed = await hash_password(data.password) if needs_rehash(user["password_hash"]) else None
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ACCOUNTS) as conn:
         if rehashed is not None:
             await repo.set_password_hash(conn, user_id=user["user_id"], password_hash=rehashed)
         token = await start_session(conn, user_id=user["user_id"])
@@ -103,7 +104,7 @@ async def login(data: LoginIn) -> AccountOut:
 
 async def _check_credentials(email: str, password: str) -> dict:
     """The account, or 401; an unknown email runs the verifier too, so timing does not tell it apart."""
-    async with db.connection() as conn:
+    async with db.connection(CrossUser.ACCOUNTS) as conn:
         user = await repo.get_credentials(conn, email=email)
     verified = await verify_password(user["password_hash"] if user else None, password)
     if user is None or not verified:
@@ -135,8 +136,9 @@ async def logout() -> MessageOut:
     """End the current session (cookie or bearer) and clear the cookie; other sessions stay."""
     token = session_token()
     if token:
-        async with db.connection() as conn:
-            await repo.delete_session(conn, token_hash=hash_token(token))
+        token_hash = hash_token(token)
+        async with db.connection(Scope(session_hash=token_hash)) as conn:  # the session it names, nothing else
+            await repo.delete_session(conn, token_hash=token_hash)
     clear_session_cookie()
     return MessageOut(message="Logged out successfully")
 
@@ -147,7 +149,7 @@ async def logout() -> MessageOut:
 @validate_response(MessageOut)
 async def verify_email(data: TokenIn) -> MessageOut:
     """Confirm the email address with the emailed token (single use, 24 h)."""
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ACCOUNTS) as conn:
         user_id = await spend_token(conn, token=data.token, token_type=EMAIL_VERIFICATION)
         await repo.mark_email_verified(conn, user_id=user_id)
     return MessageOut(message="Email verified successfully")
@@ -160,7 +162,7 @@ async def verify_email(data: TokenIn) -> MessageOut:
 @validate_response(MessageOut)
 async def resend_verification(data: EmailIn) -> MessageOut:
     """Email a new verification link; the answer never reveals whether the email is registered."""
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ACCOUNTS) as conn:
         user = await repo.get_credentials(conn, email=data.email)
         if user is None or user["email_verified"]:
             return MessageOut(message=VERIFICATION_SENT)
@@ -176,7 +178,7 @@ async def resend_verification(data: EmailIn) -> MessageOut:
 @validate_response(MessageOut)
 async def forgot_password(data: EmailIn) -> MessageOut:
     """Email a password-reset link (1 h); the answer never reveals whether the email is registered."""
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ACCOUNTS) as conn:
         user = await repo.get_credentials(conn, email=data.email)
         if user is None:
             return MessageOut(message=RESET_SENT)
@@ -193,7 +195,7 @@ async def reset_password(data: ResetPasswordIn) -> MessageOut:
     """Set a new password with the emailed token; every session of the user ends."""
     _check_password_length(data.new_password)
     password_hash = await hash_password(data.new_password)
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ACCOUNTS) as conn:
         user_id = await spend_token(conn, token=data.token, token_type=PASSWORD_RESET)
         await repo.set_password_hash(conn, user_id=user_id, password_hash=password_hash)
         await repo.mark_email_verified(conn, user_id=user_id)  # the reset link proved the address
@@ -206,7 +208,7 @@ async def reset_password(data: ResetPasswordIn) -> MessageOut:
 @validate_response(CheckTokenOut)
 async def check_token(token: str) -> CheckTokenOut:
     """Whether an emailed token can still be used, and for what."""
-    async with db.connection() as conn:
+    async with db.connection(CrossUser.ACCOUNTS) as conn:
         found = await repo.get_token(conn, token_hash=hash_token(token))
     if found is None:
         return CheckTokenOut(valid=False, reason="Token not found")

@@ -14,6 +14,7 @@ from jarlpm.auth import repo
 from jarlpm.auth.models import TestLoginOut
 from jarlpm.auth.passwords import hash_password
 from jarlpm.auth.service import start_session
+from jarlpm.db.scope import CrossUser
 from jarlpm.delivery_context import repo as delivery_context
 from jarlpm.http import current_settings
 from jarlpm.http.auth import public, send_session_cookie
@@ -50,7 +51,7 @@ def _provider_label(config: dict | None) -> str:
 async def test_login() -> TestLoginOut:
     """Create or refresh the test user (active subscription, fixed delivery context) and sign in."""
     password_hash = await hash_password(TEST_PASSWORD)
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.ACCOUNTS) as conn:
         user = await repo.upsert_test_user(conn, email=TEST_EMAIL, name=TEST_NAME, password_hash=password_hash)
         await subscriptions.activate_for_days(conn, user_id=user["user_id"], days=SUBSCRIPTION_DAYS)
         await delivery_context.replace_context(conn, user_id=user["user_id"], **TEST_DELIVERY_CONTEXT)

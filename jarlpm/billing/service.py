@@ -15,6 +15,7 @@ from jarlpm.billing import repo, rules
 from jarlpm.billing.models import CancelOut, CheckoutOut, CheckoutStatusOut, ReactivateOut
 from jarlpm.billing.stripe_client import plain, stripe_client
 from jarlpm.config import Settings
+from jarlpm.db.scope import CrossUser
 from jarlpm.errors import APIError
 from jarlpm.http.auth import Caller
 from jarlpm.subscriptions.rules import PRICING, effective_status
@@ -156,7 +157,7 @@ async def process_event(settings: Settings, event: Mapping[str, Any]) -> bool:
     """Apply one verified event; False when its id was processed before (then nothing changes). The
     claim and the change commit together, so a crash mid-way leaves the event unclaimed for Stripe's retry."""
     event_id, event_type = str(event["id"]), str(event["type"])
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.BILLING_WEBHOOK) as conn:  # Stripe names the customer, not a session
         if not await repo.claim_event(conn, event_id=event_id, event_type=event_type):
             return False
         handler = HANDLERS.get(event_type)

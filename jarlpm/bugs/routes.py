@@ -195,7 +195,7 @@ async def bugs_for_entity(entity_type: str, entity_id: str) -> list[BugOut]:
 async def interview(data: InterviewIn) -> Response:
     """The bug interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete})."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
     interview = ai.Interview(call, prompts.interview_system_prompt(context), data.messages(), proposal=BugProposal)
     return sse.stream(interview.events(), done=interview.done)
@@ -224,7 +224,7 @@ async def create_from_proposal(data: ProposalIn) -> BugOut:
 async def refine_description(bug_id: str) -> Response:
     """A clearer description of the bug, streamed (Server-Sent Events: chunk*, done). Nothing is stored."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
     system, messages = prompts.refine_prompt(bug)
@@ -238,7 +238,7 @@ async def refine_description(bug_id: str) -> Response:
 async def suggest_severity(bug_id: str) -> SeveritySuggestion:
     """A suggested severity and priority with reasons (nothing is changed)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         bug = await service.owned_bug(conn, user_id=caller.id, bug_id=bug_id)
     system, messages = prompts.severity_prompt(bug)  # the connection is back in the pool during the call

@@ -52,8 +52,9 @@ def head_revision() -> str:
 
 
 def resolve_database_url() -> str:
-    """DATABASE_URL, else the embedded development server (so autogenerate works in development too)."""
-    url = os.environ.get("DATABASE_URL", "").strip()
+    """The role that owns the tables: MIGRATION_DATABASE_URL, else DATABASE_URL, else the embedded
+    development server (so autogenerate works in development too)."""
+    url = os.environ.get("MIGRATION_DATABASE_URL", "").strip() or os.environ.get("DATABASE_URL", "").strip()
     if url:
         return url
     from jarlpm.config import Settings

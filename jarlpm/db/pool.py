@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import asyncpg
-from asyncpg.transaction import Transaction
 
 from jarlpm.admin import metrics
+from jarlpm.db.scope import CrossUser, Scope
 from jarlpm.db.urls import connect_target
 from jarlpm.errors import APIError
 
@@ -38,13 +38,27 @@ _held_connections: ContextVar[int] = ContextVar("jarlpm_held_connections", defau
 
 
 class Actor(Protocol):
-    """Who acts on a connection: resolved on it (the signed-in caller's session is looked up on the
-    request's first connection, not on one of its own)."""
+    """Who acts on a connection: its scope goes with the transaction's BEGIN, and it is resolved on it
+    (the signed-in caller's session is looked up on the request's first connection)."""
 
-    async def resolve(self, conn: asyncpg.Connection) -> str: ...
+    def scope(self) -> Scope: ...
+
+    async def resolve(self, conn: asyncpg.Connection) -> None: ...
 
 
-ActingUser = Actor | str | None
+# A user id, the request's caller (or its bare session), a reviewed cross-user path, a scope itself (a
+# session named by its token hash), or None: nobody's rows.
+ActingUser = Actor | str | CrossUser | Scope | None
+
+
+def _scope(actor: ActingUser) -> Scope | None:
+    if actor is None or isinstance(actor, Scope):
+        return actor
+    if isinstance(actor, str):
+        return Scope(user_id=actor)
+    if isinstance(actor, CrossUser):
+        return Scope(cross_user=actor)
+    return actor.scope()
 
 
 @dataclass
@@ -81,9 +95,8 @@ def holding_connection() -> bool:
     return _held_connections.get() > 0
 
 
-async def _bind(conn: asyncpg.Connection, actor: ActingUser) -> None:
-    # The acting user is resolved here; row-level security (issue 2.12) will also set it on the session.
-    if actor is not None and not isinstance(actor, str):
+async def _resolve(conn: asyncpg.Connection, actor: ActingUser) -> None:
+    if actor is not None and not isinstance(actor, str | CrossUser | Scope):
         await actor.resolve(conn)
 
 
@@ -151,6 +164,13 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """Released connections skip asyncpg's reset query (RESET ALL, UNLISTEN *, CLOSE ALL, advisory
+    unlock): one round trip per acquisition saved. Nothing here outlives a transaction: every setting is
+    set_config(..., true), and nothing listens, locks a session or keeps a cursor. (asyncpg still rolls
+    back a transaction left open.)"""
+
+
 class Database:
     """One pool per app; opened before serving and closed (bounded in time) after."""
 
@@ -179,6 +199,7 @@ class Database:
             statement_cache_size=settings.db_statement_cache_size,
             server_settings={"application_name": "jarlpm"},
             init=init_connection,
+            reset=keep_session,
         )
         log.info("database pool open (min %d, max %d)", settings.db_pool_size, settings.pool_max_size)
 
@@ -198,15 +219,17 @@ class Database:
 
     @asynccontextmanager
     async def connection(self, actor: ActingUser = None) -> AsyncIterator[asyncpg.Connection]:
-        """A pooled connection for the statements of `actor` (a user id, the request's caller, or None
-        for work that is no user's: sign-up, sign-in, the health check)."""
+        """A pooled connection for the statements of `actor` (see ActingUser). For anyone but None it
+        is a transaction, since row-level security reads who acts from transaction-local settings."""
+        if actor is not None:
+            async with self.transaction(actor) as conn:
+                yield conn
+            return
         held = _request_connection.get()
         if held is not None:
-            await _bind(held, actor)
             yield held  # the whole request runs in one transaction (see hold_for_request)
             return
         async with self._acquired() as conn:
-            await _bind(conn, actor)
             yield conn
 
     @asynccontextmanager
@@ -275,28 +298,52 @@ class Database:
     async def transaction(self, actor: ActingUser = None) -> AsyncIterator[asyncpg.Connection]:
         held = _request_connection.get()
         if held is not None:
-            async with held.transaction():  # a savepoint in the request's transaction
-                await _bind(held, actor)
+            async with _savepoint(held, _scope(actor)):  # inside the request's transaction
+                await _resolve(held, actor)
                 yield held
             return
         async with self._acquired() as conn:
-            transaction = conn.transaction()
-            await transaction.start()
+            # BEGIN and who acts, in one round trip (asyncpg's Transaction would need a second).
+            await conn.execute(_begin(_scope(actor)))
             try:
-                await _bind(conn, actor)
+                await _resolve(conn, actor)
                 yield conn
             except BaseException:
-                await _roll_back(transaction)
+                await _roll_back(conn)
                 raise
             try:
-                await transaction.commit()
+                await conn.execute("COMMIT")
             except CONNECTION_ERRORS as error:
                 log.error("database connection lost during COMMIT: %s", type(error).__name__)
                 raise OutcomeUnknown from None
 
 
-async def _roll_back(transaction: Transaction) -> None:
+def _begin(scope: Scope | None) -> str:
+    return scope.after("BEGIN") if scope is not None else "BEGIN"
+
+
+_savepoints: ContextVar[int] = ContextVar("jarlpm_savepoints", default=0)
+
+
+@asynccontextmanager
+async def _savepoint(conn: asyncpg.Connection, scope: Scope | None) -> AsyncIterator[None]:
+    depth = _savepoints.get() + 1
+    name = f"jarlpm_{depth}"
+    # Another actor inside the request (rare) brings its settings; a ROLLBACK TO undoes them.
+    await conn.execute(scope.after(f"SAVEPOINT {name}") if scope is not None else f"SAVEPOINT {name}")
+    token = _savepoints.set(depth)
     try:
-        await transaction.rollback()
+        yield
+    except BaseException:
+        await conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        raise
+    finally:
+        _savepoints.reset(token)
+    await conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+async def _roll_back(conn: asyncpg.Connection) -> None:
+    try:
+        await conn.execute("ROLLBACK")
     except CONNECTION_ERRORS:
         pass  # the server already dropped the transaction with the connection

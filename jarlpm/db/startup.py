@@ -1,32 +1,45 @@
 """What happens to the database before the service serves.
 
-- No DATABASE_URL: start the embedded server and migrate it to head (development default).
+- No DATABASE_URL: start the embedded server, migrate it to head as its superuser, and serve as the
+  application role (jarlpm/db/roles.py), the same split as a server of your own.
 - DB_RESET_ON_STARTUP=true (never in production; config refuses it): drop the schema, migrate to head.
 - Otherwise nothing is migrated: an operator runs `alembic upgrade head` first, and the service
-  refuses to start when the database is not at head.
+  refuses to start when the database is not at head. With MIGRATION_DATABASE_URL, the application
+  role is granted what it needs on every table (idempotent), as the owner.
 
 Synchronous (Alembic runs its own event loop): call it before the loop starts or in a worker thread.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 
 from jarlpm.config import Settings
-from jarlpm.db import embedded, migrate
+from jarlpm.db import embedded, migrate, roles
 
 log = logging.getLogger(__name__)
 
 
-def prepare_database(settings: Settings) -> str:
-    """Return the URL to serve from, after starting / migrating / resetting as the settings say."""
+def prepare_database(settings: Settings) -> Settings:
+    """The settings to serve with (concrete DATABASE_URL and MIGRATION_DATABASE_URL), after starting /
+    migrating / resetting / granting as they say."""
     if settings.database_url is None:
-        url = embedded.start(settings.data_dir)
+        owner = embedded.start(settings.data_dir)
         log.info("migrating the embedded database to head %s", migrate.head_revision())
-        migrate.upgrade(url)
+        migrate.upgrade(owner)
         log.info("embedded database migrated to head %s", migrate.head_revision())
-        return url
+        return _granted(settings, owner, roles.app_url(owner))
+    owner = settings.owner_database_url or settings.database_url
     if settings.db_reset_on_startup:
         log.warning("DB_RESET_ON_STARTUP=true: dropping the schema and migrating it to head")
-        migrate.reset_schema(settings.database_url)
-    return settings.database_url
+        migrate.reset_schema(owner)
+    if owner == settings.database_url:
+        return dataclasses.replace(settings, migration_database_url=owner)
+    return _granted(settings, owner, settings.database_url)
+
+
+def _granted(settings: Settings, owner: str, app: str) -> Settings:
+    asyncio.run(roles.provision(owner, app))
+    return dataclasses.replace(settings, database_url=app, migration_database_url=owner)

@@ -7,7 +7,7 @@ the URL and passed as asyncpg's `ssl` argument. TLS is used only when the URL as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 # libpq options that asyncpg does not understand and that carry no meaning for it.
@@ -40,3 +40,14 @@ def connect_target(url: str) -> ConnectTarget:
     kept = [(key, value) for key, value in query if key not in _DROPPED_OPTIONS]
     dsn = urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(kept), parts.fragment))
     return ConnectTarget(dsn=dsn, ssl=False if sslmode == "disable" else sslmode)
+
+
+def user_of(url: str) -> str:
+    return urlsplit(url).username or ""
+
+
+def with_user(url: str, user: str) -> str:
+    """The same URL for another role, without a password (the embedded and test servers trust local roles)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"{quote(user, safe='')}@{host}", parts.path, parts.query, parts.fragment))

@@ -149,7 +149,7 @@ async def scope_summary(epic_id: str) -> ScopeSummaryOut:
 async def cut_rationale(epic_id: str) -> CutRationale:
     """Why the cut (the active plan's, else the recommended one) is right, and what it costs users."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         scope, plan = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
     system, messages = prompts.cut_rationale_prompt(scope, scope.cut(plan))
@@ -163,7 +163,7 @@ async def cut_rationale(epic_id: str) -> CutRationale:
 async def alternative_cuts(epic_id: str) -> AlternativeCutsOut:
     """Three other ways to cut the scope to capacity (none when it already fits, with no AI call)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         scope, _ = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
     if not scope.deficit:
@@ -180,7 +180,7 @@ async def alternative_cuts(epic_id: str) -> AlternativeCutsOut:
 async def risk_review(epic_id: str) -> RiskReview:
     """The initiative's top delivery risks and assumptions, and one spike to run first."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         scope, _ = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
     system, messages = prompts.risk_review_prompt(scope)

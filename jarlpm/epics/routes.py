@@ -99,7 +99,7 @@ async def chat(epic_id: str, data: ChatIn) -> Response:
     """Talk with the PM assistant about the epic (Server-Sent Events: chunk*, proposal?, done | error)."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "epic", epic_id)
-    async with db.transaction() as conn:  # prelude: two statements
+    async with db.transaction(caller.session) as conn:  # prelude: two statements
         call, context = await ai.prepare(conn, caller)
         epic, history = await service.open_chat_turn(conn, user_id=caller.id, epic_id=epic_id, content=data.content)
     reply = ai.Reply(call, prompts.system_prompt(epic, context), prompts.chat_messages(history, data.content))

@@ -74,7 +74,7 @@ async def create_feature(epic_id: str, data: FeatureIn) -> tuple[FeatureOut, int
 async def generate_features(epic_id: str, data: GenerateIn) -> Response:
     """Draft features for a locked epic (Server-Sent Events: chunk*, features | error, done). Nothing is saved."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         epic = await service.locked_epic(conn, user_id=caller.id, epic_id=epic_id)
     system, messages = prompts.generate_prompt(epic, context, data.count)
@@ -161,7 +161,7 @@ async def chat(feature_id: str, data: ChatIn) -> Response:
     """Refine a feature with the assistant (Server-Sent Events: chunk*, feature_updated?, done | error)."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "feature", feature_id)
-    async with db.transaction() as conn:  # prelude: two statements
+    async with db.transaction(caller.session) as conn:  # prelude: two statements
         call, context = await ai.prepare(conn, caller)
         user_id = caller.id
         feature, epic, history = await service.open_chat_turn(

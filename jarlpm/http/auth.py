@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from jarlpm.auth import repo
 from jarlpm.auth.rules import SESSION_TTL_SECONDS, hash_token
+from jarlpm.db.scope import Scope
 from jarlpm.errors import APIError
 from jarlpm.http import current_settings
 
@@ -61,10 +62,19 @@ class Caller:
             raise RuntimeError("the caller is resolved by the request's first db.connection(current_caller())")
         return self._user_id
 
-    async def resolve(self, conn: Connection) -> str:
+    def scope(self) -> Scope:
+        """Row-level security's acting user: the session, until the user is known."""
+        return Scope(user_id=self._user_id, session_hash=self._token_hash)
+
+    @property
+    def session(self) -> SessionOnly:
+        """This caller as an actor that is not looked up on its connection: for a first statement that
+        authenticates by itself (an AI prelude's `ai.prepare`)."""
+        return SessionOnly(self)
+
+    async def resolve(self, conn: Connection) -> None:
         if self._user_id is None:
             self.accept(await repo.get_session(conn, token_hash=self._token_hash))
-        return self.id
 
     def accept(self, session: Mapping | None) -> str:
         """Resolve from a row found by `session_key` with the session's `user_id` and `expired` (for a
@@ -75,6 +85,17 @@ class Caller:
             raise APIError(401, "SESSION_EXPIRED", "Session expired")
         self._user_id = session["user_id"]
         return self._user_id
+
+
+class SessionOnly:
+    def __init__(self, caller: Caller) -> None:
+        self._caller = caller
+
+    def scope(self) -> Scope:
+        return self._caller.scope()
+
+    async def resolve(self, conn: Connection) -> None:
+        pass  # the transaction's first statement authenticates (and calls Caller.accept)
 
 
 def current_caller() -> Caller:

@@ -19,6 +19,7 @@ from quart import current_app, request
 
 from jarlpm import db
 from jarlpm.db.queries import queries
+from jarlpm.db.scope import CrossUser
 from jarlpm.errors import APIError
 from jarlpm.http.auth import AnyResponse, current_caller
 
@@ -74,7 +75,8 @@ def idempotent(view: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
                 status_code=response.status_code,
                 response_body=await response.get_json(),
             )
-            if random.random() < CLEANUP_SHARE:
+        if random.random() < CLEANUP_SHARE:
+            async with db.connection(CrossUser.MAINTENANCE) as conn:  # every user's expired keys
                 await queries.idempotency.forget_old_keys(conn)
         return response
 

@@ -35,6 +35,7 @@ from jarlpm.ai.reply import ReplyTooLong
 from jarlpm.ai.usage import Meter, start_meter, store
 from jarlpm.db.pool import Database
 from jarlpm.db.queries import queries
+from jarlpm.http.auth import current_caller
 from jarlpm.http.replies import ReplyLimits, current_tracker, new_reply_id, save_with_retry
 from jarlpm.llm.calls import ProviderError
 
@@ -86,9 +87,12 @@ class StreamJob:
     """Runs one body, saves, and queues what the client should see: frames, and the text of `chunk`
     events as a plain str so that the relay can join the texts waiting side by side (None closes it)."""
 
-    def __init__(self, body: AsyncIterator[Event], database: Database, limits: ReplyLimits, ending: Ending) -> None:
+    def __init__(
+        self, body: AsyncIterator[Event], database: Database, limits: ReplyLimits, ending: Ending, user_id: str
+    ) -> None:
         self.body = body
         self.database = database
+        self.user_id = user_id  # whom the save acts for (row-level security), fixed by the request
         self.limits = limits
         self.ending = ending
         self.frames: asyncio.Queue[bytes | str | None] = asyncio.Queue()
@@ -184,7 +188,7 @@ class StreamJob:
         save = self.ending.save
 
         async def once() -> list[Event]:
-            async with self.database.transaction() as conn:
+            async with self.database.transaction(self.user_id) as conn:
                 if not await first_save(conn, end.reply_id):
                     return []  # an earlier attempt committed although its connection broke
                 await store(conn, meter.records)
@@ -200,7 +204,7 @@ class StreamJob:
         if not meter.records:
             return
         try:
-            async with self.database.transaction() as conn:
+            async with self.database.transaction(self.user_id) as conn:
                 await store(conn, meter.records)
         except Exception:
             log.exception("storing the usage of a cancelled AI stream failed")
@@ -256,6 +260,6 @@ def stream(
     `after_error`). The body starts at once, as a tracked job; `conversation` (from
     `replies.conversation_idle`) is what the next message of the same conversation waits for."""
     tracker = current_tracker()
-    job = StreamJob(body, tracker.database, tracker.limits, Ending(save, done, after_error))
+    job = StreamJob(body, tracker.database, tracker.limits, Ending(save, done, after_error), current_caller().id)
     task = tracker.start(job.run(), interrupt=job.interrupt, conversation=conversation if save else None)
     return event_stream(_relay(job, task, keep_alive_seconds=keep_alive_seconds))

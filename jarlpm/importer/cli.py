@@ -41,8 +41,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def target_url(settings: Settings) -> str:
-    """Where the import writes: DATABASE_URL, or the embedded server (started if it is not running)."""
-    return settings.database_url or embedded.start(settings.data_dir)
+    """Where the import writes, as the role that owns the tables (it writes every user's rows):
+    MIGRATION_DATABASE_URL, DATABASE_URL, or the embedded server (started if it is not running)."""
+    return settings.owner_database_url or embedded.start(settings.data_dir)
 
 
 def run(args: argparse.Namespace) -> int:

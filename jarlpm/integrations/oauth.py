@@ -84,7 +84,9 @@ async def _session_user(conn: Connection) -> str | None:
     if token is None:
         return None
     try:
-        return await Caller(token).resolve(conn)
+        caller = Caller(token)
+        await caller.resolve(conn)
+        return caller.id
     except APIError:
         return None
 

@@ -60,7 +60,7 @@ async def epics_without_canvas() -> EpicsOut:
 async def generate_canvas(data: GenerateIn) -> GeneratedOut:
     """A lean canvas written from the epic, its features and stories (not saved: the client saves it)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         outline = await owned_outline(conn, user_id=caller.id, epic_id=data.epic_id)
     system, messages = prompts.canvas_prompt(outline)

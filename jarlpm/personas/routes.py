@@ -68,7 +68,7 @@ async def generate(epic_id: str, data: GenerateIn) -> GeneratedOut:
     """1-5 personas from a locked epic with its features and stories (no portraits: see regenerate-portrait)."""
     count = service.clamp_count(data.count)
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         outline = await service.locked_outline(conn, user_id=caller.id, epic_id=epic_id)
     system, messages = prompts.generation_prompt(outline, count)
@@ -156,7 +156,7 @@ async def delete_persona(persona_id: str) -> MessageOut:
 async def regenerate_portrait(persona_id: str, data: PortraitIn) -> PersonaOut:
     """A new portrait from the OpenAI Images API with the user's active OpenAI provider (400 for another)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         persona, model = await service.persona_for_portrait(conn, user_id=caller.id, persona_id=persona_id)
     service.require_openai(call)

@@ -54,7 +54,7 @@ async def personas() -> list[PersonaOut]:
 async def estimate(data: EstimateIn) -> Response:
     """Five personas estimate one of the user's stories; the session is stored before `summary` (SSE)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         story = await service.owned_story(conn, user_id=caller.id, story_id=data.story_id)
     round_ = service.Round(call, prompts.brief_of(story), context)
@@ -70,7 +70,7 @@ async def estimate(data: EstimateIn) -> Response:
 async def estimate_custom(query_args: CustomStoryQuery) -> Response:
     """Five personas estimate a story given in the query string; nothing is stored (SSE)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
     brief = prompts.StoryBrief(
         query_args.story_title, query_args.story_description, tuple(query_args.acceptance_criteria)

@@ -128,7 +128,7 @@ async def delete_prd(epic_id: str) -> DeletedOut:
 async def generate_prd(epic_id: str) -> GeneratedOut:
     """Write the epic's PRD from its snapshot, features and stories (stored; replaces the previous one)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         outline = await owned_outline(conn, user_id=caller.id, epic_id=epic_id)
     system, messages = prompts.prd_prompt(outline, context)

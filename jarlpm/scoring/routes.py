@@ -95,7 +95,7 @@ async def put_epic_moscow(epic_id: str, data: MoscowIn) -> EpicMoscowOut:
 async def suggest_epic_moscow(epic_id: str) -> Response:
     """A suggested MoSCoW score for the epic (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         epic = service.found("epic", await repo.get_epic_for_scoring(conn, user_id=caller.id, epic_id=epic_id))
     reply = ai.Reply(call, prompts.SYSTEM, prompts.epic_moscow(epic))
@@ -151,7 +151,7 @@ async def put_feature_rice(feature_id: str, data: RiceIn) -> FeatureScoresOut:
 async def suggest_feature_scores(feature_id: str) -> Response:
     """Suggested MoSCoW and RICE scores for the feature (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         feature = service.found("feature", await repo.get_feature(conn, user_id=caller.id, feature_id=feature_id))
     reply = ai.Reply(call, prompts.SYSTEM, prompts.feature(feature))
@@ -207,7 +207,7 @@ async def score_standalone_story(story_id: str, data: RiceIn) -> StoryRiceOut:
 async def suggest_story_rice(story_id: str) -> Response:
     """A suggested RICE score for the story (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         story = service.found("story", await repo.get_story(conn, user_id=caller.id, story_id=story_id))
     reply = ai.Reply(call, prompts.SYSTEM, prompts.story(story))
@@ -258,7 +258,7 @@ async def score_standalone_bug(bug_id: str, data: RiceIn) -> BugRiceOut:
 async def suggest_bug_rice(bug_id: str) -> Response:
     """A suggested RICE score for the bug (Server-Sent Events; nothing is stored)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         bug = service.found("bug", await repo.get_bug(conn, user_id=caller.id, bug_id=bug_id))
     reply = ai.Reply(call, prompts.SYSTEM, prompts.bug(bug))
@@ -275,7 +275,7 @@ async def suggest_bug_rice(bug_id: str) -> Response:
 async def bulk_score(epic_id: str) -> BulkScoreOut:
     """Suggested MoSCoW and RICE for every feature of the epic, matched back by id (nothing is stored)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         epic = service.found(
             "epic",
@@ -317,7 +317,7 @@ async def bulk_score_all(epic_id: str) -> BulkScoreAllOut:
     """Suggested scores for the epic's features, their stories and the bugs linked under the epic,
     matched back by id (nothing is stored)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         epic = service.found(
             "epic",

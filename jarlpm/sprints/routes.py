@@ -120,7 +120,7 @@ async def sprint_insights(sprint_number: int) -> InsightsOut:
 async def kickoff_plan() -> KickoffPlan:
     """A sprint goal, the stories that matter most, their order and the risks (kept as an insight)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         work = await service.configured_sprint(conn, user_id=caller.id, context=context)
     if not work.stories:
@@ -139,7 +139,7 @@ async def kickoff_plan() -> KickoffPlan:
 async def standup_summary() -> StandupSummary:
     """What changed, what is blocked and what to do next in the current sprint (kept as an insight)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         work = await service.configured_sprint(conn, user_id=caller.id, context=context)
     if not work.stories:
@@ -158,7 +158,7 @@ async def wip_suggestions() -> WipSuggestions:
     """Which stories in progress to finish first and which to pause (kept as an insight); with fewer than
     two in progress, a fixed "WIP looks healthy" answer and no model call."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         work = await service.configured_sprint(conn, user_id=caller.id, context=context)
     if rules.needs_wip_advice(work.stories):

@@ -80,7 +80,7 @@ async def create_feature_story(feature_id: str, data: StoryIn) -> tuple[StoryOut
 async def generate_stories(feature_id: str, data: GenerateIn) -> Response:
     """Draft stories for an approved feature (Server-Sent Events: chunk*, stories | error, done). Nothing is saved."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         feature, epic = await service.approved_feature_with_epic(conn, user_id=caller.id, feature_id=feature_id)
     system, messages = prompts.generate_prompt(epic, feature, context, data.count)
@@ -172,7 +172,7 @@ async def chat(story_id: str, data: ChatIn) -> Response:
     """Refine a story with the assistant (Server-Sent Events: chunk*, story_updated?, done | error)."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "story", story_id)
-    async with db.transaction() as conn:  # prelude: two statements (a refusal rolls the message back)
+    async with db.transaction(caller.session) as conn:  # prelude: two statements (a refusal rolls the message back)
         call, context = await ai.prepare(conn, caller)
         user_id = caller.id
         opened = await repo.open_chat_turn(

@@ -167,7 +167,7 @@ async def chat_standalone(story_id: str, data: StandaloneChatIn) -> Response:
     The server keeps the history."""
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "story", story_id)
-    async with db.transaction() as conn:  # prelude: two statements (a refusal rolls the message back)
+    async with db.transaction(caller.session) as conn:  # prelude: two statements (a refusal rolls the message back)
         call, context = await ai.prepare(conn, caller)
         user_id = caller.id
         opened = await repo.open_chat_turn(
@@ -210,7 +210,7 @@ async def interview(data: InterviewIn) -> Response:
     """The story interview, one question at a time (Server-Sent Events: chunk*, done {proposal, is_complete}).
     The client keeps the history; nothing is stored."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
     interview = ai.Interview(call, prompts.interview_system_prompt(context), data.messages(), proposal=StoryProposal)
     return sse.stream(interview.events(), done=interview.done)

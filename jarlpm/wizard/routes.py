@@ -66,7 +66,7 @@ QUALITY_CHECKS = [
 async def generate(data: GenerateIn) -> Response:
     """Generate a whole initiative from a rough idea: PRD, epic, features and stories, and a critique (SSE)."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
         health = await repo.model_health(conn, user_id=caller.id, provider=call.provider, model=call.model)
     setup = pipeline.Setup(

@@ -261,10 +261,12 @@ async def save_initiative(conn: Connection, *, user_id: str, data: Initiative) -
     """Write the whole initiative in the caller's transaction; nothing of the payload's ids is kept."""
     summary, criteria, details = epic_summary(data), acceptance_criteria(data.prd), epic_details(data)
     epic_id = await queries.wizard_save.create_locked_epic(
+        conn, epic_id=new_id("epic"), user_id=user_id, title=data.epic.title
+    )
+    await queries.wizard_save.create_locked_snapshot(
         conn,
-        epic_id=new_id("epic"),
         user_id=user_id,
-        title=data.epic.title,
+        epic_id=epic_id,
         problem_statement=data.prd.problem_statement,
         desired_outcome=data.prd.desired_outcome,
         epic_summary=summary,

@@ -32,7 +32,7 @@ async def chat() -> Response:
     data = await request.get_json()
     caller = current_caller()
     conversation = await conversation_idle(caller.session_key, "test", "chat")
-    async with db.transaction() as conn:
+    async with db.transaction(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         user_id = caller.id
         await conn.execute(
@@ -64,7 +64,7 @@ async def drafts() -> Response:
     """Drafts (validated, repaired when invalid); nothing stored."""
     data = await request.get_json()
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
     body = ai.drafts(call, "Draft.", [{"role": "user", "content": "Drafts?"}], schema=list[Draft], event="drafts")
     return sse.stream(body, after_error=ai.AFTER_FAILED_DRAFTS, keep_alive_seconds=data.get("keep_alive_seconds", 15))
@@ -76,7 +76,7 @@ async def drafts() -> Response:
 async def call_while_holding() -> dict:
     """Breaks the connection rule on purpose: the LLM call must refuse to run."""
     caller = current_caller()
-    async with db.connection() as conn:
+    async with db.connection(caller.session) as conn:
         call, _ = await ai.prepare(conn, caller)
         await ai.structured(call, "Say hi.", [{"role": "user", "content": "hi"}], Draft)
     return {}

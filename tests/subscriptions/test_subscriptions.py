@@ -80,7 +80,7 @@ async def test_status_needs_a_session(client) -> None:
 async def _gate(app: Quart, user_id: str, *, billing_enabled: bool) -> None:
     async with app.app_context():
         database = db.current()
-    async with database.connection() as conn:
+    async with database.connection(user_id) as conn:
         await require_active_subscription(conn, user_id=user_id, billing_enabled=billing_enabled)
 
 

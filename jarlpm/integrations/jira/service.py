@@ -24,6 +24,7 @@ from jarlpm.config import Settings, TrackerOAuth
 from jarlpm.crypto import SecretUnreadable, decrypt
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.scope import CrossUser
 from jarlpm.errors import APIError
 from jarlpm.export.service import load_tree
 from jarlpm.http import current_settings
@@ -91,7 +92,7 @@ async def finish_connect(*, code: str | None, state: str | None, error: str | No
     transaction, whatever happens next), then the code is exchanged and the site looked up; only when
     all of that worked is anything stored."""
     settings = current_settings()
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.OAUTH_CALLBACK) as conn:  # the state names the user, not a session
         grant = await oauth.spend_state(conn, provider=PROVIDER, state=state)
     if grant is None:
         return oauth.redirect_target(oauth.fallback_page(settings.public_app_url), PROVIDER, error="invalid_state")

@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from jarlpm import db
 from jarlpm.db.ids import new_id
 from jarlpm.db.queries import queries
+from jarlpm.db.scope import CrossUser
 from jarlpm.errors import APIError
 from jarlpm.export.tree import Bug, Epic, ExportTree, Feature, Story
 from jarlpm.http import current_settings
@@ -91,7 +92,7 @@ def authorization_url(client: OAuthClient, state: str) -> str:
 async def finish_authorization(code: str | None, state: str | None, error: str | None) -> str:
     """Where the browser goes after Linear's consent screen. The state is spent first (single use, in
     its own short transaction); nothing is stored unless every step succeeded."""
-    async with db.transaction() as conn:
+    async with db.transaction(CrossUser.OAUTH_CALLBACK) as conn:  # the state names the user, not a session
         grant = await oauth.spend_state(conn, provider=PROVIDER, state=state)
     public_app_url = current_settings().public_app_url
     if grant is None:
