@@ -14,7 +14,7 @@ from jarlpm.config import ConfigError, Settings
 from jarlpm.db import EXTENSION_KEY as DATABASE_KEY
 from jarlpm.db import Database
 from jarlpm.db.migrate import current_revision, ensure_at_head
-from jarlpm.db.roles import warn_unless_protected
+from jarlpm.db.roles import grant_if_needed, warn_unless_protected
 from jarlpm.db.scope import CrossUser
 from jarlpm.db.startup import prepare_database
 from jarlpm.errors import register_error_handlers
@@ -157,6 +157,7 @@ def _install_lifecycle(app: Quart, settings: Settings) -> None:
         await database.open()
         try:
             async with database.connection() as conn:
+                await grant_if_needed(conn, prepared.migration_database_url, str(prepared.database_url))
                 ensure_at_head(await current_revision(conn))
                 await warn_unless_protected(conn)
             async with database.connection(CrossUser.MAINTENANCE) as conn:

@@ -329,7 +329,8 @@ _savepoints: ContextVar[int] = ContextVar("jarlpm_savepoints", default=0)
 async def _savepoint(conn: asyncpg.Connection, scope: Scope | None) -> AsyncIterator[None]:
     depth = _savepoints.get() + 1
     name = f"jarlpm_{depth}"
-    # Another actor inside the request (rare) brings its settings; a ROLLBACK TO undoes them.
+    # An actor named inside the request brings its settings (the request's own caller, now resolved,
+    # in practice); they stay for the rest of the request's transaction unless a ROLLBACK TO undoes them.
     await conn.execute(scope.after(f"SAVEPOINT {name}") if scope is not None else f"SAVEPOINT {name}")
     token = _savepoints.set(depth)
     try:

@@ -87,6 +87,13 @@ async def provision(owner_url: str, app_database_url: str) -> None:
         await conn.close()
 
 
+async def grant_if_needed(conn: asyncpg.Connection, owner_url: str | None, app_database_url: str) -> None:
+    """On the service's own connection: when a table is not granted to it yet (the first start, or one
+    after a migration added tables), grant as the owner. One cheap query otherwise."""
+    if owner_url and owner_url != app_database_url and await conn.fetchval(_UNGRANTED, user_of(app_database_url)):
+        await provision(owner_url, app_database_url)
+
+
 async def warn_unless_protected(conn: asyncpg.Connection) -> bool:
     """Whether row-level security applies to the role the service connects as (logged when it does not)."""
     row = await conn.fetchrow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")

@@ -5,7 +5,7 @@
 - DB_RESET_ON_STARTUP=true (never in production; config refuses it): drop the schema, migrate to head.
 - Otherwise nothing is migrated: an operator runs `alembic upgrade head` first, and the service
   refuses to start when the database is not at head. With MIGRATION_DATABASE_URL, the application
-  role is granted what it needs on every table (idempotent), as the owner.
+  role is granted what it needs on every table, as the owner, when it lacks it (at the pool's opening).
 
 Synchronous (Alembic runs its own event loop): call it before the loop starts or in a worker thread.
 """
@@ -35,9 +35,8 @@ def prepare_database(settings: Settings) -> Settings:
     if settings.db_reset_on_startup:
         log.warning("DB_RESET_ON_STARTUP=true: dropping the schema and migrating it to head")
         migrate.reset_schema(owner)
-    if owner == settings.database_url:
-        return dataclasses.replace(settings, migration_database_url=owner)
-    return _granted(settings, owner, settings.database_url)
+    # The application role's grants are checked once the pool is open (roles.grant_if_needed).
+    return dataclasses.replace(settings, migration_database_url=owner)
 
 
 def _granted(settings: Settings, owner: str, app: str) -> Settings:

@@ -5,14 +5,18 @@ service runs them: through the app's pool, as the application role, with the tra
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import pytest
 
+from jarlpm.app import create_app
 from jarlpm.auth.rules import hash_token
+from jarlpm.db import migrate
 from jarlpm.db.pool import Database
 from jarlpm.db.roles import APP_ROLE
 from jarlpm.db.scope import CrossUser, Scope
-from tests.builders import create_epic, create_feature, locked_epic
+from tests.builders import create_epic, create_feature, locked_epic, new_user
 from tests.db.helpers import fetch
 from tests.db.test_sql_ownership import TENANT_TABLES
 from tests.helpers import User
@@ -138,3 +142,18 @@ async def test_the_service_connects_as_a_role_that_cannot_bypass_it(app) -> None
         )
     assert dict(role) == {"rolname": APP_ROLE, "rolsuper": False, "rolbypassrls": False}
     assert owned == 0
+
+
+async def test_the_first_start_grants_the_application_role_what_it_lacks(make_settings, empty_database_url) -> None:
+    """A database the owner just migrated: the service grants its role at startup, then serves under RLS."""
+    await asyncio.to_thread(migrate.upgrade, empty_database_url)
+    ungranted = "SELECT count(*) AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' "
+    ungranted += "AND NOT has_table_privilege($1, oid, 'SELECT')"
+    assert (await fetch(empty_database_url, ungranted, APP_ROLE))[0]["n"] > 0
+    app = create_app(make_settings(empty_database_url))
+    async with app.test_app() as served:
+        user = await new_user(served, "first@jarlpm.dev")
+        assert (await create_epic(user))["title"] == "Medication entry"
+    assert await fetch(empty_database_url, ungranted, APP_ROLE) == [{"n": 0}]
+    writes = "SELECT has_table_privilege($1, 'alembic_version', 'UPDATE') AS can"
+    assert await fetch(empty_database_url, writes, APP_ROLE) == [{"can": False}]
