@@ -20,32 +20,11 @@ SELECT e.epic_id, e.title, p.total_points, p.stories_count,
    AND NOT e.is_archived
  ORDER BY e.updated_at DESC, e.epic_id;
 
--- name: get_initiative(user_id, epic_id)^
--- One of the user's epics (archived or not) with its snapshot text and the points of its feature-bound
--- stories, counted as in list_initiatives; nothing when it is not theirs.
-SELECT e.epic_id, e.title, e.is_archived, sn.problem_statement, sn.desired_outcome, sn.epic_summary,
-       p.total_points, p.stories_count, p.must_have_points, p.should_have_points, p.nice_to_have_points
-  FROM epics AS e
-  JOIN epic_snapshots AS sn ON sn.epic_id = e.epic_id
- CROSS JOIN LATERAL (
-       SELECT coalesce(sum(s.story_points), 0)::int AS total_points,
-              count(s.story_id)::int AS stories_count,
-              coalesce(sum(s.story_points) FILTER (WHERE s.story_priority = 'must-have'), 0)::int
-                  AS must_have_points,
-              coalesce(sum(s.story_points) FILTER (WHERE coalesce(s.story_priority, 'should-have') = 'should-have'), 0)::int
-                  AS should_have_points,
-              coalesce(sum(s.story_points) FILTER (WHERE s.story_priority = 'nice-to-have'), 0)::int
-                  AS nice_to_have_points
-         FROM features AS f
-         JOIN user_stories AS s ON s.feature_id = f.feature_id
-        WHERE f.epic_id = e.epic_id) AS p
- WHERE e.epic_id = :epic_id
-   AND e.user_id = :user_id;
-
 -- name: get_scope(user_id, epic_id)^
--- What an AI review of one of the user's epics reads, in one statement: get_initiative's columns, its
--- feature-bound stories (list_epic_stories' columns and order, as jsonb) and the deferred story ids of its
--- active scope plan (NULL without one); nothing when the epic is not theirs.
+-- One of the user's epics (archived or not) with its snapshot text and the points of its feature-bound
+-- stories (counted as in list_initiatives), those stories with their feature (title: the story text when
+-- the story has none; feature by feature, oldest first; as jsonb) and the deferred story ids of its active
+-- scope plan (NULL without one), in one statement; nothing when the epic is not theirs.
 SELECT e.epic_id, e.title, e.is_archived, sn.problem_statement, sn.desired_outcome, sn.epic_summary,
        p.total_points, p.stories_count, p.must_have_points, p.should_have_points, p.nice_to_have_points,
        st.stories, pl.deferred_story_ids AS plan_deferred_story_ids
@@ -75,18 +54,6 @@ SELECT e.epic_id, e.title, e.is_archived, sn.problem_statement, sn.desired_outco
   LEFT JOIN scope_plans AS pl ON pl.epic_id = e.epic_id AND pl.user_id = e.user_id AND pl.is_active
  WHERE e.epic_id = :epic_id
    AND e.user_id = :user_id;
-
--- name: list_epic_stories(user_id, epic_id)
--- The feature-bound stories of one of the user's epics, with their feature (title: the story text
--- when the story has none); feature by feature, oldest first.
-SELECT s.story_id, coalesce(nullif(btrim(s.title), ''), s.story_text) AS title, s.story_text,
-       s.story_points, s.story_priority, f.feature_id, f.title AS feature_title
-  FROM user_stories AS s
-  JOIN features AS f ON f.feature_id = s.feature_id
-  JOIN epics AS e ON e.epic_id = f.epic_id
- WHERE e.epic_id = :epic_id
-   AND e.user_id = :user_id
- ORDER BY f.created_at, f.feature_id, s.created_at, s.story_id;
 
 -- name: epic_exists(user_id, epic_id)$
 -- Whether the epic exists and belongs to the user.

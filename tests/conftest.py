@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 from pytest_postgresql.janitor import DatabaseJanitor
 
@@ -24,6 +25,7 @@ from pytest_postgresql.janitor import DatabaseJanitor
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jarlpm-xdg-"))
 
 from jarlpm.app import create_app
+from jarlpm.auth import passwords
 from jarlpm.config import Settings
 from jarlpm.db import migrate, roles
 from tests.builders import locked_epic, new_user, with_provider
@@ -123,6 +125,19 @@ def empty_database_url(pg_server: PgServer) -> Iterator[str]:
         yield url
     finally:
         janitor.drop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Real argon2id, at a cost of about a millisecond instead of the service's ~125 ms: the suite signs
+    up and signs in thousands of times. The parameters differ from the service's (and from the "weak"
+    hash a test plants), so rehash-on-login is still exercised."""
+    service_hasher = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1)
+    passwords._decoy_hash.cache_clear()
+    yield
+    passwords._hasher = service_hasher
+    passwords._decoy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,8 @@ async def list_initiatives(conn: Connection, *, user_id: str) -> list[dict]:
     return [dict(row) async for row in queries.delivery.list_initiatives(conn, user_id=user_id)]
 
 
-async def get_initiative(conn: Connection, *, user_id: str, epic_id: str) -> dict | None:
-    return optional_row(await queries.delivery.get_initiative(conn, user_id=user_id, epic_id=epic_id))
-
-
 async def get_scope(conn: Connection, *, user_id: str, epic_id: str) -> tuple[dict, list[dict], dict | None] | None:
-    """One of the user's epics (get_initiative's columns), its stories and its active plan's deferrals
+    """One of the user's epics (with its points by priority), its stories and its active plan's deferrals
     (`{"deferred_story_ids": [...]}`, None without a plan), in one statement; None when not theirs."""
     row = await queries.delivery.get_scope(conn, user_id=user_id, epic_id=epic_id)
     if row is None:
@@ -27,11 +23,6 @@ async def get_scope(conn: Connection, *, user_id: str, epic_id: str) -> tuple[di
     epic = dict(row)
     deferred = epic.pop("plan_deferred_story_ids")
     return epic, epic.pop("stories"), None if deferred is None else {"deferred_story_ids": deferred}
-
-
-async def list_epic_stories(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
-    rows = queries.delivery.list_epic_stories(conn, user_id=user_id, epic_id=epic_id)
-    return [dict(row) async for row in rows]
 
 
 async def epic_exists(conn: Connection, *, user_id: str, epic_id: str) -> bool:

@@ -151,7 +151,7 @@ async def cut_rationale(epic_id: str) -> CutRationale:
     caller = current_caller()
     async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
-        scope, plan = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
+        scope, plan = await service.scope_with_plan(conn, user_id=caller.id, epic_id=epic_id, context=context)
     system, messages = prompts.cut_rationale_prompt(scope, scope.cut(plan))
     return await ai.structured(call, system, messages, CutRationale)
 
@@ -165,7 +165,7 @@ async def alternative_cuts(epic_id: str) -> AlternativeCutsOut:
     caller = current_caller()
     async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
-        scope, _ = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
+        scope, _ = await service.scope_with_plan(conn, user_id=caller.id, epic_id=epic_id, context=context)
     if not scope.deficit:
         return AlternativeCutsOut(alternatives=[])
     system, messages = prompts.alternative_cuts_prompt(scope)
@@ -182,6 +182,6 @@ async def risk_review(epic_id: str) -> RiskReview:
     caller = current_caller()
     async with db.connection(caller.session) as conn:
         call, context = await ai.prepare(conn, caller)
-        scope, _ = await service.owned_scope_for_ai(conn, user_id=caller.id, epic_id=epic_id, context=context)
+        scope, _ = await service.scope_with_plan(conn, user_id=caller.id, epic_id=epic_id, context=context)
     system, messages = prompts.risk_review_prompt(scope)
     return await ai.structured(call, system, messages, RiskReview)

@@ -20,19 +20,16 @@ async def team(conn: Connection, *, user_id: str) -> tuple[dict | None, Capacity
 
 async def owned_scope(conn: Connection, *, user_id: str, epic_id: str) -> Scope:
     """One of the user's epics measured against their team; 404 when it is not theirs."""
-    epic = await repo.get_initiative(conn, user_id=user_id, epic_id=epic_id)
-    if epic is None:
-        raise APIError(404, *NOT_FOUND)
-    stories = await repo.list_epic_stories(conn, user_id=user_id, epic_id=epic_id)
-    context, capacity = await team(conn, user_id=user_id)
-    return Scope(epic, stories, capacity, context)
+    context = await delivery_context.get_context(conn, user_id=user_id)
+    scope, _ = await scope_with_plan(conn, user_id=user_id, epic_id=epic_id, context=context)
+    return scope
 
 
-async def owned_scope_for_ai(
+async def scope_with_plan(
     conn: Connection, *, user_id: str, epic_id: str, context: dict | None
 ) -> tuple[Scope, dict | None]:
-    """owned_scope and the active plan's deferrals in one statement, with the delivery context the AI
-    prelude already loaded; 404 when the epic is not theirs."""
+    """One of the user's epics against the team `context` gives, and its active plan's deferrals, in one
+    statement (an AI prelude passes the context it loaded); 404 when the epic is not theirs."""
     found = await repo.get_scope(conn, user_id=user_id, epic_id=epic_id)
     if found is None:
         raise APIError(404, *NOT_FOUND)
