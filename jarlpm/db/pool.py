@@ -303,9 +303,9 @@ class Database:
                 yield held
             return
         async with self._acquired() as conn:
-            # BEGIN and who acts, in one round trip (asyncpg's Transaction would need a second).
-            await conn.execute(_begin(_scope(actor)))
             try:
+                # BEGIN and who acts, in one round trip (asyncpg's Transaction would need a second).
+                await conn.execute(_begin(_scope(actor)))
                 await _resolve(conn, actor)
                 yield conn
             except BaseException:
