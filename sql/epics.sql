@@ -67,17 +67,6 @@ SELECT :event_id, e.epic_id, :role, :content, :stage, :event_metadata
    AND e.user_id = :user_id
 RETURNING event_id;
 
--- name: recent_messages(user_id, epic_id, max_rows)
--- The newest user and assistant messages of one of the user's epics (newest first; the caller reverses them).
-SELECT t.role, t.content
-  FROM epic_transcript_events AS t
-  JOIN epics AS e ON e.epic_id = t.epic_id
- WHERE t.epic_id = :epic_id
-   AND e.user_id = :user_id
-   AND t.role IN ('user', 'assistant')
- ORDER BY t.seq DESC
- LIMIT :max_rows;
-
 -- name: open_chat_turn(event_id, user_id, epic_id, content, max_rows)^
 -- A chat turn's prelude in one statement: the user's epic with its snapshot (get_epic's columns), its
 -- newest `max_rows` user/assistant messages before this one (oldest first, as jsonb), and the user's

@@ -65,18 +65,6 @@ RETURNING feature_id, epic_id, title, description, acceptance_criteria, current_
           moscow_score, rice_reach, rice_impact, rice_confidence, rice_effort, rice_total,
           created_at, updated_at, approved_at;
 
--- name: start_refining(user_id, feature_id)!
--- The first conversation about one of the user's draft features moves it to refining.
-UPDATE features AS f
-   SET current_stage = 'refining'
- WHERE f.feature_id = :feature_id
-   AND f.current_stage = 'draft'
-   AND EXISTS (
-       SELECT 1
-         FROM epics AS e
-        WHERE e.epic_id = f.epic_id
-          AND e.user_id = :user_id);
-
 -- name: approve_feature(user_id, feature_id)^
 -- Approve one of the user's features (its content freezes); nothing when it already is, or is not theirs.
 UPDATE features AS f
@@ -112,18 +100,6 @@ SELECT :event_id, f.feature_id, f.epic_id, :role, :content, :event_metadata
    AND f.epic_id = :epic_id
    AND e.user_id = :user_id
 RETURNING event_id;
-
--- name: recent_messages(user_id, feature_id, max_rows)
--- The newest user and assistant messages about one of the user's features (newest first; the caller reverses them).
-SELECT c.role, c.content
-  FROM feature_conversation_events AS c
-  JOIN features AS f ON f.feature_id = c.feature_id
-  JOIN epics AS e ON e.epic_id = f.epic_id
- WHERE c.feature_id = :feature_id
-   AND e.user_id = :user_id
-   AND c.role IN ('user', 'assistant')
- ORDER BY c.seq DESC
- LIMIT :max_rows;
 
 -- name: open_chat_turn(event_id, user_id, feature_id, content, max_rows)^
 -- A refinement turn's prelude in one statement: one of the user's features (get_feature's columns), its

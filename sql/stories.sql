@@ -65,14 +65,6 @@ RETURNING story_id, feature_id, user_id, title, persona, action, benefit, story_
           risks, edge_cases, notes_for_engineering, rice_reach, rice_impact, rice_confidence, rice_effort,
           rice_total, sprint_number, status, blocked_reason, created_at, updated_at, approved_at;
 
--- name: start_refining(user_id, story_id)!
--- The first conversation about one of the user's draft stories moves it to refining.
-UPDATE user_stories
-   SET current_stage = 'refining'
- WHERE story_id = :story_id
-   AND user_id = :user_id
-   AND current_stage = 'draft';
-
 -- name: approve_story(user_id, story_id)^
 -- Approve one of the user's stories (its content freezes); nothing when it already is, or is not theirs.
 UPDATE user_stories
@@ -106,17 +98,6 @@ SELECT :event_id, s.story_id, s.feature_id, f.epic_id, :role, :content, :event_m
    AND s.feature_id IS NOT DISTINCT FROM :feature_id
    AND f.epic_id IS NOT DISTINCT FROM :epic_id
 RETURNING event_id;
-
--- name: recent_messages(user_id, story_id, max_rows)
--- The newest user and assistant messages about one of the user's stories (newest first; the caller reverses them).
-SELECT c.role, c.content
-  FROM user_story_conversation_events AS c
-  JOIN user_stories AS s ON s.story_id = c.story_id
- WHERE c.story_id = :story_id
-   AND s.user_id = :user_id
-   AND c.role IN ('user', 'assistant')
- ORDER BY c.seq DESC
- LIMIT :max_rows;
 
 -- name: open_chat_turn(event_id, user_id, story_id, standalone, content, max_rows)^
 -- A refinement turn's prelude in one statement: one of the user's stories (get_story's columns, whether

@@ -84,13 +84,6 @@ async def add_event(
     return added is not None
 
 
-async def recent_messages(conn: Connection, *, user_id: str, epic_id: str, limit: int) -> list[dict]:
-    """The last `limit` user/assistant messages, oldest first."""
-    rows = queries.epics.recent_messages(conn, user_id=user_id, epic_id=epic_id, max_rows=limit)
-    newest_first = [dict(row) async for row in rows]
-    return newest_first[::-1]
-
-
 async def open_chat_turn(
     conn: Connection, *, user_id: str, epic_id: str, content: str, history_limit: int
 ) -> tuple[dict, list[dict]] | None:

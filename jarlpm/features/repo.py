@@ -64,10 +64,6 @@ async def update_feature(
     return optional_row(row)
 
 
-async def start_refining(conn: Connection, *, user_id: str, feature_id: str) -> None:
-    await queries.features.start_refining(conn, user_id=user_id, feature_id=feature_id)
-
-
 async def approve_feature(conn: Connection, *, user_id: str, feature_id: str) -> dict | None:
     """The approved feature; None when it already was, or is not the user's."""
     return optional_row(await queries.features.approve_feature(conn, user_id=user_id, feature_id=feature_id))
@@ -101,12 +97,6 @@ async def add_event(
         event_metadata=event_metadata,
     )
     return added is not None
-
-
-async def recent_messages(conn: Connection, *, user_id: str, feature_id: str, limit: int) -> list[dict]:
-    rows = queries.features.recent_messages(conn, user_id=user_id, feature_id=feature_id, max_rows=limit)
-    newest_first = [dict(row) async for row in rows]
-    return newest_first[::-1]
 
 
 async def get_feature_with_epic(conn: Connection, *, user_id: str, feature_id: str) -> tuple[dict, dict] | None:

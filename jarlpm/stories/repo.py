@@ -71,10 +71,6 @@ async def update_story(
     return optional_row(row)
 
 
-async def start_refining(conn: Connection, *, user_id: str, story_id: str) -> None:
-    await queries.stories.start_refining(conn, user_id=user_id, story_id=story_id)
-
-
 async def approve_story(conn: Connection, *, user_id: str, story_id: str) -> dict | None:
     """The approved story; None when it already was, or is not the user's."""
     return optional_row(await queries.stories.approve_story(conn, user_id=user_id, story_id=story_id))
@@ -110,12 +106,6 @@ async def add_event(
         event_metadata=event_metadata,
     )
     return added is not None
-
-
-async def recent_messages(conn: Connection, *, user_id: str, story_id: str, limit: int) -> list[dict]:
-    rows = queries.stories.recent_messages(conn, user_id=user_id, story_id=story_id, max_rows=limit)
-    newest_first = [dict(row) async for row in rows]
-    return newest_first[::-1]
 
 
 async def open_chat_turn(

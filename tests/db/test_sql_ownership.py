@@ -396,7 +396,10 @@ async def test_reads_and_updates_under_another_users_row_find_nothing(database_u
         )
         intruder = rows.intruder
         assert await epics_repo.list_events(conn, user_id=intruder, epic_id=rows.epic_id) == []
-        assert await epics_repo.recent_messages(conn, user_id=intruder, epic_id=rows.epic_id, limit=5) == []
+        opened = await epics_repo.open_chat_turn(
+            conn, user_id=intruder, epic_id=rows.epic_id, content="hi", history_limit=5
+        )
+        assert opened is None
         assert await features_repo.update_feature(conn, user_id=intruder, feature_id=rows.feature_id, title="x") is None
         assert await features_repo.approve_feature(conn, user_id=intruder, feature_id=rows.feature_id) is None
         assert await stories_repo.update_story(conn, user_id=intruder, story_id=rows.story_id, title="x") is None
