@@ -74,7 +74,7 @@ from cryptography.fernet import Fernet
 from bench import cpu, seed, tls_postgres, wrk
 from jarlpm.db import embedded, migrate, roles
 from jarlpm.db.queries import queries
-from jarlpm.db.urls import connect_target
+from jarlpm.db.urls import connect, connect_target
 
 RESULTS = Path(__file__).parent / "results"
 # The portfolio reads run before create_epic, so they measure the seeded data set, not the load test's epics.
@@ -200,8 +200,7 @@ SELECT count(*) AS total, count(*) FILTER (WHERE s.ssl) AS tls
 async def peak_connections(database_url: str):
     """Samples the service's server connections (application_name jarlpm) every 100 ms; yields a dict
     with the peak and how many of the connections at that peak were encrypted."""
-    target = connect_target(database_url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
+    conn = await connect(database_url)
     seen = {"peak": 0, "tls_at_peak": 0}
 
     async def sample() -> None:

@@ -11,11 +11,9 @@ capacity, locks inside and outside the last 30 days, a focus list, archived rows
 
 from __future__ import annotations
 
-import asyncpg
-
 from jarlpm.crypto import encrypt
 from jarlpm.db.pool import init_connection
-from jarlpm.db.urls import connect_target
+from jarlpm.db.urls import connect
 from tests.fakes.llm_server import VALID_KEY
 
 EPICS_PER_USER = 20
@@ -105,8 +103,7 @@ def user_epic(user_number: int, epic_number: int = 1) -> str:
 
 
 async def seed(database_url: str, *, users: int, encryption_key: str) -> None:
-    target = connect_target(database_url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
+    conn = await connect(database_url)
     await init_connection(conn)
     try:
         async with conn.transaction():

@@ -82,14 +82,10 @@ async def server_major(conn: asyncpg.Connection) -> int:
 
 async def server_major_at(url: str) -> int:
     """The server's major version on a connection of its own (the CLI has no pool)."""
-    from jarlpm.db.urls import connect_target
+    from jarlpm.db.urls import connected
 
-    target = connect_target(url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
-    try:
+    async with connected(url) as conn:
         return await server_major(conn)
-    finally:
-        await conn.close()
 
 
 def wheel_bin_dir(major: int) -> Path | None:

@@ -17,7 +17,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from jarlpm.db.queries import queries
-from jarlpm.db.urls import connect_target
+from jarlpm.db.urls import connected
 from jarlpm.paths import PROJECT_DIR, migrations_dir
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,8 @@ def ensure_at_head(current: str | None) -> None:
 
 
 async def _with_connection(database_url: str, work):
-    target = connect_target(database_url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
-    try:
+    async with connected(database_url) as conn:
         return await work(conn)
-    finally:
-        await conn.close()
 
 
 def check_at_head(database_url: str) -> None:

@@ -13,7 +13,7 @@ import logging
 
 import asyncpg
 
-from jarlpm.db.urls import connect_target, user_of, with_user
+from jarlpm.db.urls import connected, user_of, with_user
 
 log = logging.getLogger(__name__)
 
@@ -73,18 +73,13 @@ SELECT count(*)
 async def provision(owner_url: str, app_database_url: str) -> None:
     """As the owner: create the embedded default's role when it is the one asked for, and grant it what
     it needs unless every table is granted already (a migration's new tables are granted at the next start)."""
-    target = connect_target(owner_url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
-    try:
-        role = user_of(app_database_url)
-        async with conn.transaction():
-            await conn.execute(_GRANT_LOCK)
-            if role == APP_ROLE:
-                await create_app_role(conn)
-            if await conn.fetchval(_UNGRANTED, role):
-                await grant_app_role(conn, role)
-    finally:
-        await conn.close()
+    role = user_of(app_database_url)
+    async with connected(owner_url) as conn, conn.transaction():
+        await conn.execute(_GRANT_LOCK)
+        if role == APP_ROLE:
+            await create_app_role(conn)
+        if await conn.fetchval(_UNGRANTED, role):
+            await grant_app_role(conn, role)
 
 
 async def grant_if_needed(conn: asyncpg.Connection, owner_url: str | None, app_database_url: str) -> None:

@@ -1,4 +1,4 @@
-"""DATABASE_URL handling shared by the pool and Alembic.
+"""DATABASE_URL handling shared by the pool, Alembic and the connections of their own.
 
 asyncpg and SQLAlchemy's asyncpg dialect reject `sslmode` as a connect keyword, so it is taken out of
 the URL and passed as asyncpg's `ssl` argument. TLS is used only when the URL asks for it.
@@ -6,8 +6,12 @@ the URL and passed as asyncpg's `ssl` argument. TLS is used only when the URL as
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import asyncpg
 
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 # libpq options that asyncpg does not understand and that carry no meaning for it.
@@ -51,3 +55,19 @@ def with_user(url: str, user: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, f"{quote(user, safe='')}@{host}", parts.path, parts.query, parts.fragment))
+
+
+async def connect(url: str) -> asyncpg.Connection:
+    """A connection of its own, outside any pool (the CLI, startup, migrations, the importer, the bench)."""
+    target = connect_target(url)
+    return await asyncpg.connect(target.dsn, ssl=target.ssl)
+
+
+@asynccontextmanager
+async def connected(url: str) -> AsyncIterator[asyncpg.Connection]:
+    """`connect`, closed when the block ends."""
+    conn = await connect(url)
+    try:
+        yield conn
+    finally:
+        await conn.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import asyncpg
 
 from jarlpm.db.pool import init_connection
-from jarlpm.db.urls import connect_target
+from jarlpm.db.urls import connect
 from jarlpm.importer import mapping, writer
 from jarlpm.importer.report import CaseDuplicate, Report
 from jarlpm.importer.secrets import OriginalSecrets
@@ -91,7 +91,6 @@ async def _note_case_duplicates(original: Original, dropped: list[tuple[dict, di
 
 
 async def _connect(url: str) -> asyncpg.Connection:
-    target = connect_target(url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
+    conn = await connect(url)
     await init_connection(conn)
     return conn

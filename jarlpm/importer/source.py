@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from jarlpm.db.pool import init_connection
-from jarlpm.db.urls import connect_target
+from jarlpm.db.urls import connected
 
 USER_EPICS = "SELECT e.epic_id FROM epics AS e WHERE e.user_id = $1"
 USER_FEATURES = "SELECT f.feature_id FROM features AS f JOIN epics AS e ON e.epic_id = f.epic_id WHERE e.user_id = $1"
@@ -164,17 +164,13 @@ async def _tables(conn: asyncpg.Connection) -> frozenset[str]:
 @asynccontextmanager
 async def open_original(url: str) -> AsyncIterator[Original]:
     """The original, read-only: the server refuses any write in this transaction."""
-    target = connect_target(url)
-    conn = await asyncpg.connect(target.dsn, ssl=target.ssl)
-    try:
+    async with connected(url) as conn:
         await init_connection(conn)  # its JSON columns arrive as Python values
         async with conn.transaction(isolation="repeatable_read", readonly=True):
             original = Original(conn, await _tables(conn))
             if not original.has("users"):
                 raise OriginalUnreadable("the source database has no users table: is it a JarlPM database?")
             yield original
-    finally:
-        await conn.close()
 
 
 class OriginalUnreadable(Exception):
