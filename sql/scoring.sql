@@ -132,37 +132,43 @@ RETURNING b.bug_id, b.title, b.description, b.severity, b.priority, b.steps_to_r
 -- one statement; nothing when the epic is not theirs.
 SELECT e.epic_id, e.title, e.moscow_score, s.problem_statement, s.desired_outcome, s.epic_summary,
        s.acceptance_criteria,
-       (SELECT coalesce(jsonb_agg(to_jsonb(f) ORDER BY f.priority NULLS LAST, f.created_at, f.feature_id), '[]')
-          FROM (SELECT feature_id, title, description, moscow_score, moscow_reasoning, rice_reach, rice_impact,
-                       rice_confidence, rice_effort, rice_total, rice_reasoning, priority, created_at
-                  FROM features
-                 WHERE epic_id = e.epic_id) AS f) AS features,
-       (SELECT coalesce(jsonb_agg(to_jsonb(st) ORDER BY st.feature_created_at, st.feature_id, st.created_at,
-                                  st.story_id), '[]')
-          FROM (SELECT us.story_id, us.feature_id, us.title, us.story_text, us.story_points, us.rice_reach,
-                       us.rice_impact, us.rice_confidence, us.rice_effort, us.rice_total, us.rice_reasoning,
-                       us.created_at, f.created_at AS feature_created_at
-                  FROM user_stories AS us
-                  JOIN features AS f ON f.feature_id = us.feature_id
-                 WHERE f.epic_id = e.epic_id
-                   AND us.user_id = e.user_id
-                   AND :with_stories_and_bugs) AS st) AS stories,
-       (SELECT coalesce(jsonb_agg(to_jsonb(b) ORDER BY b.created_at, b.bug_id), '[]')
-          FROM (SELECT bug_id, title, description, severity, rice_reach, rice_impact, rice_confidence, rice_effort,
-                       rice_total, rice_reasoning, created_at
-                  FROM bugs
-                 WHERE user_id = e.user_id
-                   AND NOT is_deleted
-                   AND :with_stories_and_bugs
-                   AND bug_id IN (
-                       SELECT l.bug_id
-                         FROM bug_links AS l
-                         LEFT JOIN features AS lf ON lf.feature_id = l.feature_id
-                         LEFT JOIN user_stories AS ls ON ls.story_id = l.story_id
-                         LEFT JOIN features AS sf ON sf.feature_id = ls.feature_id
-                        WHERE l.epic_id = e.epic_id
-                           OR lf.epic_id = e.epic_id
-                           OR sf.epic_id = e.epic_id)) AS b) AS bugs
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                   'feature_id', f.feature_id, 'title', f.title, 'description', f.description,
+                   'moscow_score', f.moscow_score, 'moscow_reasoning', f.moscow_reasoning,
+                   'rice_reach', f.rice_reach, 'rice_impact', f.rice_impact, 'rice_confidence', f.rice_confidence,
+                   'rice_effort', f.rice_effort, 'rice_total', f.rice_total, 'rice_reasoning', f.rice_reasoning)
+               ORDER BY f.priority NULLS LAST, f.created_at, f.feature_id), '[]')
+          FROM features AS f
+         WHERE f.epic_id = e.epic_id) AS features,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                   'story_id', us.story_id, 'feature_id', us.feature_id, 'title', us.title,
+                   'story_text', us.story_text, 'story_points', us.story_points, 'rice_reach', us.rice_reach,
+                   'rice_impact', us.rice_impact, 'rice_confidence', us.rice_confidence,
+                   'rice_effort', us.rice_effort, 'rice_total', us.rice_total, 'rice_reasoning', us.rice_reasoning)
+               ORDER BY f.created_at, f.feature_id, us.created_at, us.story_id), '[]')
+          FROM user_stories AS us
+          JOIN features AS f ON f.feature_id = us.feature_id
+         WHERE f.epic_id = e.epic_id
+           AND us.user_id = e.user_id
+           AND :with_stories_and_bugs) AS stories,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                   'bug_id', b.bug_id, 'title', b.title, 'description', b.description, 'severity', b.severity,
+                   'rice_reach', b.rice_reach, 'rice_impact', b.rice_impact, 'rice_confidence', b.rice_confidence,
+                   'rice_effort', b.rice_effort, 'rice_total', b.rice_total, 'rice_reasoning', b.rice_reasoning)
+               ORDER BY b.created_at, b.bug_id), '[]')
+          FROM bugs AS b
+         WHERE b.user_id = e.user_id
+           AND NOT b.is_deleted
+           AND :with_stories_and_bugs
+           AND b.bug_id IN (
+               SELECT l.bug_id
+                 FROM bug_links AS l
+                 LEFT JOIN features AS lf ON lf.feature_id = l.feature_id
+                 LEFT JOIN user_stories AS ls ON ls.story_id = l.story_id
+                 LEFT JOIN features AS sf ON sf.feature_id = ls.feature_id
+                WHERE l.epic_id = e.epic_id
+                   OR lf.epic_id = e.epic_id
+                   OR sf.epic_id = e.epic_id)) AS bugs
   FROM epics AS e
   JOIN epic_snapshots AS s ON s.epic_id = e.epic_id
  WHERE e.epic_id = :epic_id

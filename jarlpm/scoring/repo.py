@@ -57,10 +57,6 @@ async def set_rice(
     return optional_row(await query(conn, user_id=user_id, epic_id=epic_id, **{f"{kind}_id": item_id}, **rice))
 
 
-# Columns the bulk statement orders by, not part of an item the prompt or the answer shows.
-_ORDERING_ONLY = ("priority", "created_at", "feature_created_at")
-
-
 async def epic_for_bulk_scoring(
     conn: Connection, *, user_id: str, epic_id: str, with_stories_and_bugs: bool
 ) -> dict | None:
@@ -69,12 +65,7 @@ async def epic_for_bulk_scoring(
     row = await queries.scoring.epic_for_bulk_scoring(
         conn, user_id=user_id, epic_id=epic_id, with_stories_and_bugs=with_stories_and_bugs
     )
-    if row is None:
-        return None
-    epic = dict(row)
-    for kind in ("features", "stories", "bugs"):
-        epic[kind] = [{k: v for k, v in item.items() if k not in _ORDERING_ONLY} for item in epic[kind]]
-    return epic
+    return optional_row(row)
 
 
 async def epic_features(conn: Connection, *, user_id: str, epic_id: str) -> list[dict]:
